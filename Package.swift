@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "docqa",
+    products: [
+        .library(name: "DocQA", targets: ["DocQA"]),
+        .executable(name: "docqa", targets: ["docqa"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config. Scripts/bootstrap installs them.
+        .systemLibrary(name: "CLlama", pkgConfig: "llama",
+                       providers: [.apt(["(built by Scripts/bootstrap)"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib",
+                       providers: [.apt(["libpoppler-glib-dev"])]),
+        .target(
+            name: "DocQA",
+            dependencies: ["CLlama", "CSQLite", "CPoppler"]
+        ),
+        .executableTarget(
+            name: "docqa",
+            dependencies: [
+                "DocQA",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DocQATests",
+            dependencies: ["DocQA"]
+        ),
+        .testTarget(
+            name: "docqaCLITests",
+            dependencies: ["docqa"]
+        ),
+    ]
+)

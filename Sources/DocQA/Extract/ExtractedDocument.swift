@@ -1,0 +1,34 @@
+/// The text of one source file, page by page, as extraction found it.
+public struct ExtractedDocument: Sendable, Equatable {
+    /// The kind of file the text came from.
+    public enum Format: String, Sendable, Codable {
+        case pdf
+        case text
+    }
+
+    public var format: Format
+    /// Pages in reading order. A text file has a single page whose `number` is `nil`.
+    public var pages: [ExtractedPage]
+
+    public init(format: Format, pages: [ExtractedPage]) {
+        self.format = format
+        self.pages = pages
+    }
+
+    /// Whether any page holds more than white space.
+    public var hasText: Bool {
+        pages.contains { page in page.text.contains { !$0.isWhitespace } }
+    }
+}
+
+/// The text of one page.
+public struct ExtractedPage: Sendable, Equatable {
+    /// 1-based physical page index in the PDF; `nil` for files without pages.
+    public var number: Int?
+    public var text: String
+
+    public init(number: Int?, text: String) {
+        self.number = number
+        self.text = text
+    }
+}
