@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Check the bundled sample case file in samples/ against samples/questions.jsonl.
+
+Usage:  python3 Scripts/check-samples.py [--verbose]
+
+Needs only the Python standard library and poppler-utils (pdftotext, pdfinfo;
+`apt-get install -y poppler-utils`). Exits 1 if any check fails.
+
+What it checks:
+  * questions.jsonl: one JSON object per line with exactly the keys
+    id, question, answer, sources; unique ids; at least 18 answerable and
+    4 unanswerable questions; unanswerable ones have "answer": null and
+    "sources": []; every source names an existing file, with a 1-based page
+    within range for PDFs and page null for text/Markdown files.
+  * every answer string occurs (case-insensitively, whitespace collapsed) in
+    the text of every page/file listed as its source; for PDFs the text of a
+    page is taken from `pdftotext -layout -f N -l N file.pdf -`.
+  * every PDF page has extractable text and a "Page N of M" footer.
+  * text/Markdown files are valid UTF-8 without a BOM.
+  * every sample file is mentioned in samples/README.md.
+  * the samples folder is smaller than 1 MB.
+It also warns (without failing) about PDF pages outside roughly 200-500 words.
+With --verbose it lists other places where each answer string also occurs.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLES = os.path.join(ROOT, "samples")
+QUESTIONS = os.path.join(SAMPLES, "questions.jsonl")
+# The documents docqa indexes; questions.jsonl names files relative to this folder.
+CASE_FILE = os.path.join(SAMPLES, "case-file")
+TEXT_EXTS = (".txt", ".md")
+MAX_BYTES = 1_000_000
+MIN_ANSWERABLE, MIN_UNANSWERABLE = 18, 4
+
+failures = []
+passes = 0
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL: " + msg)
+
+
+def ok():
+    global passes
+    passes += 1
+
+
+def norm(s):
+    s = unicodedata.normalize("NFC", s)
+    s = s.replace("\u2019", "'").replace("\u2018", "'")
+    s = s.replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+def run(cmd):
+    return subprocess.run(cmd, check=True, capture_output=True).stdout
+
+
+def pdf_page_count(path):
+    info = run(["pdfinfo", path]).decode("utf-8", "replace")
+    m = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    if not m:
+        raise RuntimeError("pdfinfo gave no page count for " + path)
+    return int(m.group(1))
+
+
+def pdf_page_text(path, page):
+    out = run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page), path, "-"])
+    return out.decode("utf-8")
+
+
+def load_corpus():
+    """Map (file, page-or-None) -> raw text, and file -> page count for PDFs."""
+    texts, page_counts = {}, {}
+    for name in sorted(os.listdir(CASE_FILE)):
+        path = os.path.join(CASE_FILE, name)
+        if not os.path.isfile(path) or name in ("questions.jsonl", "README.md"):
+            continue
+        if name.endswith(".pdf"):
+            n = pdf_page_count(path)
+            page_counts[name] = n
+            for p in range(1, n + 1):
+                texts[(name, p)] = pdf_page_text(path, p)
+        elif name.endswith(TEXT_EXTS):
+            raw = open(path, "rb").read()
+            if raw.startswith(b"\xef\xbb\xbf"):
+                fail("%s starts with a UTF-8 BOM" % name)
+            try:
+                texts[(name, None)] = raw.decode("utf-8")
+                ok()
+            except UnicodeDecodeError as e:
+                fail("%s is not valid UTF-8: %s" % (name, e))
+    return texts, page_counts
+
+
+def check_pdfs(texts, page_counts):
+    for name, n in page_counts.items():
+        for p in range(1, n + 1):
+            t = texts[(name, p)]
+            words = len(t.split())
+            if words < 50:
+                fail("%s page %d has almost no extractable text (%d words)" % (name, p, words))
+                continue
+            if "page %d of %d" % (p, n) not in norm(t):
+                fail("%s page %d lacks the footer 'Page %d of %d'" % (name, p, p, n))
+            else:
+                ok()
+            if not 200 <= words <= 500:
+                print("warn: %s page %d has %d words (aim for roughly 250-450)" % (name, p, words))
+
+
+def check_questions(texts, page_counts):
+    try:
+        lines = open(QUESTIONS, encoding="utf-8").read().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        fail("cannot read questions.jsonl: %s" % e)
+        return
+    seen, answerable, unanswerable = set(), 0, 0
+    normed = {k: norm(v) for k, v in texts.items()}
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            fail("questions.jsonl line %d is blank" % lineno)
+            continue
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as e:
+            fail("questions.jsonl line %d is not JSON: %s" % (lineno, e))
+            continue
+        if not isinstance(q, dict) or set(q) != {"id", "question", "answer", "sources"}:
+            fail("line %d: keys must be exactly id, question, answer, sources" % lineno)
+            continue
+        qid = q["id"]
+        if not isinstance(qid, str) or qid in seen:
+            fail("line %d: id %r missing or duplicated" % (lineno, qid))
+        seen.add(qid)
+        if not isinstance(q["question"], str) or not q["question"].strip():
+            fail("%s: empty question" % qid)
+        answer, sources = q["answer"], q["sources"]
+        if not isinstance(sources, list):
+            fail("%s: sources must be a list" % qid)
+            continue
+        if answer is None:
+            unanswerable += 1
+            if sources:
+                fail("%s: unanswerable question must have empty sources" % qid)
+            else:
+                ok()
+            continue
+        if not isinstance(answer, str) or not answer.strip():
+            fail("%s: answer must be a non-empty string or null" % qid)
+            continue
+        answerable += 1
+        if not sources:
+            fail("%s: answerable question has no sources" % qid)
+            continue
+        target = norm(answer)
+        listed = set()
+        for src in sources:
+            if not isinstance(src, dict) or set(src) != {"file", "page"}:
+                fail("%s: each source needs exactly the keys file and page" % qid)
+                continue
+            f, p = src["file"], src["page"]
+            if f.endswith(".pdf"):
+                if f not in page_counts:
+                    fail("%s: source file %s not found" % (qid, f))
+                    continue
+                if not isinstance(p, int) or isinstance(p, bool) or not 1 <= p <= page_counts[f]:
+                    fail("%s: %s has %d pages; page %r is invalid" % (qid, f, page_counts[f], p))
+                    continue
+            else:
+                if (f, None) not in texts:
+                    fail("%s: source file %s not found (or not a .txt/.md file)" % (qid, f))
+                    continue
+                if p is not None:
+                    fail("%s: page must be null for text file %s" % (qid, f))
+                    continue
+            listed.add((f, p))
+            if target in normed[(f, p)]:
+                ok()
+            else:
+                where = f if p is None else "%s page %d" % (f, p)
+                fail("%s: answer %r not found in %s" % (qid, answer, where))
+        if "--verbose" in sys.argv:
+            others = sorted("%s%s" % (k[0], "" if k[1] is None else " p%d" % k[1])
+                            for k, t in normed.items() if target in t and k not in listed)
+            if others:
+                print("info: %s answer %r also occurs in: %s" % (qid, answer, ", ".join(others)))
+    if answerable < MIN_ANSWERABLE:
+        fail("only %d answerable questions (need >= %d)" % (answerable, MIN_ANSWERABLE))
+    if unanswerable < MIN_UNANSWERABLE:
+        fail("only %d unanswerable questions (need >= %d)" % (unanswerable, MIN_UNANSWERABLE))
+    print("questions: %d answerable, %d unanswerable" % (answerable, unanswerable))
+
+
+def check_readme_and_size():
+    readme_path = os.path.join(SAMPLES, "README.md")
+    readme = open(readme_path, encoding="utf-8").read() if os.path.exists(readme_path) else ""
+    if not readme:
+        fail("samples/README.md is missing or empty")
+    total = 0
+    for dirpath, _, files in os.walk(SAMPLES):
+        for name in files:
+            total += os.path.getsize(os.path.join(dirpath, name))
+            if dirpath in (SAMPLES, CASE_FILE) and name != "README.md" and readme and name not in readme:
+                fail("samples/README.md does not mention %s" % name)
+    if total >= MAX_BYTES:
+        fail("samples/ is %d bytes (limit %d)" % (total, MAX_BYTES))
+    else:
+        ok()
+    print("samples/ size: %d bytes" % total)
+
+
+def main():
+    for tool in ("pdftotext", "pdfinfo"):
+        if shutil.which(tool) is None:
+            print("error: %s not found; install poppler-utils" % tool)
+            return 2
+    texts, page_counts = load_corpus()
+    if not page_counts:
+        fail("no PDFs found in samples/")
+    check_pdfs(texts, page_counts)
+    check_questions(texts, page_counts)
+    check_readme_and_size()
+    print("check-samples: %d passed, %d failed" % (passes, len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
