@@ -1,0 +1,87 @@
+/// The index file's schema and its history. Add a migration to change it; never edit
+/// one that has shipped.
+enum IndexSchema {
+    /// `PRAGMA application_id` of every docqa index ("dQA1" in ASCII), so a SQLite file
+    /// made by another program is recognised and left alone.
+    static let applicationID: Int32 = 0x6451_4131
+
+    /// Recorded in `meta` as `created_by` when a new index is made.
+    static let creator = "docqa 0.1.0"
+
+    static let migrator = Migrator([
+        Migration(version: 1, summary: "documents, chunks, vectors, FTS5 over chunk text, meta") { db in
+            // STRICT tables: a wrong type is an error, not silently stored.
+            // AUTOINCREMENT: ids are never reused, so an id remembered elsewhere (a batch
+            // run's citations, a cache) cannot come to mean a different chunk later.
+            try db.execute("""
+                PRAGMA application_id = \(applicationID);
+
+                CREATE TABLE meta (
+                    key   TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID;
+
+                -- One row per source file. status/error/byte_size are for per-file
+                -- states (indexed, skipped, failed with a reason) and rename detection.
+                CREATE TABLE documents (
+                    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                    path         TEXT NOT NULL UNIQUE,
+                    content_hash TEXT NOT NULL,
+                    format       TEXT NOT NULL,
+                    page_count   INTEGER,
+                    byte_size    INTEGER,
+                    indexed_at   REAL NOT NULL,  -- seconds since 1970-01-01 UTC
+                    status       TEXT NOT NULL DEFAULT 'indexed',
+                    error        TEXT
+                ) STRICT;
+                CREATE INDEX documents_content_hash ON documents(content_hash);
+
+                CREATE TABLE chunks (
+                    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    ordinal     INTEGER NOT NULL,
+                    text        TEXT NOT NULL,
+                    page_start  INTEGER,
+                    page_end    INTEGER,
+                    byte_start  INTEGER NOT NULL,
+                    byte_end    INTEGER NOT NULL,
+                    token_count INTEGER NOT NULL,
+                    UNIQUE (document_id, ordinal)  -- also the index the cascade uses
+                ) STRICT;
+
+                -- Unit-length little-endian float32 vectors, one per chunk.
+                CREATE TABLE vectors (
+                    chunk_id  INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+                    embedding BLOB NOT NULL
+                ) STRICT;
+
+                -- External-content FTS5: the text is stored once (in chunks) and FTS
+                -- rowid = chunk id. Porter stemming over unicode61 so "terminated" finds
+                -- "termination"; this channel is for ranked recall, and an exact phrase
+                -- search can confirm matches against chunks.text.
+                CREATE VIRTUAL TABLE chunks_fts USING fts5(
+                    text,
+                    content = 'chunks',
+                    content_rowid = 'id',
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+
+                -- Triggers keep FTS5 in step with chunks on every path, FK cascades
+                -- included, so it cannot drift. (They need trusted_schema, SQLite's default:
+                -- FTS5 is not marked innocuous.)
+                CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+                    INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+                END;
+                CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+                    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+                END;
+                CREATE TRIGGER chunks_fts_update AFTER UPDATE OF text ON chunks BEGIN
+                    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+                    INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+                END;
+                """)
+            try db.execute("INSERT INTO meta(key, value) VALUES ('created_by', ?1)",
+                           [.text(creator)])
+        },
+    ])
+}

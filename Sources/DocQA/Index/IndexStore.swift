@@ -1,0 +1,526 @@
+import Foundation
+
+/// One index file: documents, their chunks, chunk vectors and a keyword index, kept
+/// consistent with each other in one SQLite database.
+///
+/// Every write is one transaction, so an interrupted run leaves either the old or the new
+/// version of a document, never a mixture. Several processes may open the same index;
+/// SQLite's write-ahead log lets readers continue while one writer writes, and a writer
+/// waits up to about five seconds for another before failing with `.indexBusy`.
+///
+/// An `IndexStore` is not `Sendable`: one owner serialises access to it. Its calls block
+/// on disk I/O (and `nearestChunks` on a scan of every vector), so async callers run them
+/// off the shared concurrency pool.
+public final class IndexStore {
+    /// The index file's path, as given.
+    public let path: String
+    private let db: Connection
+
+    /// Every vector, loaded on first search; dropped when this store writes or
+    /// `PRAGMA data_version` shows another connection has.
+    private var vectorCache: (matrix: VectorMatrix, dataVersion: Int64)?
+
+    /// Opens the index at `path`, creating it (and missing parent folders, mode 0700)
+    /// when it does not exist and `create` is true.
+    ///
+    /// A new file is created with mode 0600 before SQLite opens it, since SQLite would
+    /// create it readable by everyone. The index uses write-ahead logging, enforces foreign
+    /// keys, waits about five seconds for a lock, and is brought up to the current schema.
+    ///
+    /// - Throws: `.indexNotFound` when the file is missing and `create` is false;
+    ///   `.indexCorrupt` when the file is damaged, not a SQLite database, or a SQLite
+    ///   database made by another program (the file is left unchanged);
+    ///   `.indexTooNew` when a newer docqa wrote it; `.indexBusy` when another process
+    ///   holds it locked; `.invalidArgument` when `path` is a folder; `.database` when the
+    ///   file or its folder cannot be created or opened.
+    public init(path: String, create: Bool) throws {
+        self.path = path
+        var info = stat()
+        if stat(path, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                throw DocQAError(.invalidArgument,
+                    "This is a folder, not an index file. Give the path of an index file, "
+                    + "for example a name ending in .sqlite inside this folder.", path: path)
+            }
+        } else {
+            guard create else {
+                throw DocQAError(.indexNotFound,
+                    "No index exists at this path. Run `docqa index` on your documents to "
+                    + "create it, or check the index path.", path: path)
+            }
+            try Self.createPrivateFile(at: path)
+        }
+        db = try Connection(path: path, mode: .readWrite, busyTimeout: .seconds(5))
+        try Self.configure(db)
+    }
+
+    // MARK: Opening
+
+    private static func configure(_ db: Connection) throws {
+        // Read before writing anything: a file that is not a database fails here with
+        // SQLITE_NOTADB, and the checks below refuse other programs' databases and newer
+        // schemas before switching the journal mode (which rewrites the header).
+        let objectCount = try db.int64("SELECT count(*) FROM sqlite_schema") ?? 0
+        let applicationID = try db.int64("PRAGMA application_id") ?? 0
+        let version = try IndexSchema.migrator.currentVersion(of: db)
+        let isForeign = applicationID != 0
+            ? applicationID != Int64(IndexSchema.applicationID)
+            : (version == 0 && objectCount > 0) || version > 0
+        if isForeign {
+            throw DocQAError(.indexCorrupt,
+                "This file is a SQLite database made by another program, not a docqa index, "
+                + "so it was left untouched. Choose another path for the index.", path: db.path)
+        }
+        try IndexSchema.migrator.checkCompatible(db)
+
+        let mode = try db.string("PRAGMA journal_mode = WAL")
+        guard mode?.lowercased() == "wal" else {
+            throw DocQAError(.database,
+                "The index could not be switched to write-ahead logging (journal mode is "
+                + "\(mode ?? "unknown")). Keep the index on a local disk, then try again.",
+                path: db.path)
+        }
+        // Each document commit should survive a power cut, not only a crash: the fsync
+        // per document is small next to embedding it.
+        try db.execute("PRAGMA synchronous = FULL")
+        try db.execute("PRAGMA foreign_keys = ON")
+        try IndexSchema.migrator.migrate(db)
+    }
+
+    /// Creates the file (mode 0600) and any missing parent folders (mode 0700).
+    private static func createPrivateFile(at path: String) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty {
+            try createFolders(parent)
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor < 0 {
+            let code = errno
+            // Another process created it first: open that one.
+            if code == EEXIST { return }
+            throw DocQAError(.database,
+                "The index file cannot be created (\(String(cString: strerror(code)))). "
+                + "Choose a location you may write to.", path: path)
+        }
+        close(descriptor)
+    }
+
+    private static func createFolders(_ folder: String) throws {
+        var info = stat()
+        if stat(folder, &info) == 0 { return }
+        let parent = (folder as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != folder {
+            try createFolders(parent)
+        }
+        if mkdir(folder, 0o700) != 0 && errno != EEXIST {
+            let code = errno
+            throw DocQAError(.database,
+                "The folder for the index cannot be created (\(String(cString: strerror(code)))). "
+                + "Choose a location you may write to.", path: folder)
+        }
+    }
+
+    // MARK: Embedding model
+
+    private enum MetaKey {
+        static let modelName = "embedding_model_name"
+        static let modelFingerprint = "embedding_model_fingerprint"
+        static let modelDimension = "embedding_model_dimension"
+    }
+
+    /// The embedding model recorded for this index, or `nil` before any was bound.
+    /// - Throws: `.indexCorrupt` when the record is incomplete or malformed.
+    public func embeddingModel() throws -> EmbeddingModelInfo? {
+        let statement = try db.prepare("SELECT key, value FROM meta WHERE key IN (?1, ?2, ?3)")
+        try statement.bind([.text(MetaKey.modelName), .text(MetaKey.modelFingerprint),
+                            .text(MetaKey.modelDimension)])
+        var values: [String: String] = [:]
+        while try statement.step() {
+            values[statement.string(at: 0)] = statement.string(at: 1)
+        }
+        if values.isEmpty { return nil }
+        guard let name = values[MetaKey.modelName],
+              let fingerprint = values[MetaKey.modelFingerprint],
+              let dimension = values[MetaKey.modelDimension].flatMap({ Int($0) }), dimension > 0
+        else {
+            throw DocQAError(.indexCorrupt,
+                "The index's record of its embedding model is incomplete. Move the index "
+                + "aside or delete it, then run `docqa index` to build a new one.", path: path)
+        }
+        return EmbeddingModelInfo(name: name, fingerprint: fingerprint, dimension: dimension)
+    }
+
+    /// Records `info` as the index's embedding model on first use; afterwards checks that
+    /// `info` is the recorded model. A different name with the same fingerprint and
+    /// dimension is the same model and is not an error.
+    ///
+    /// - Throws: `.embeddingModelMismatch` naming both models when the fingerprint or
+    ///   dimension differs; `.invalidArgument` when `info.dimension` is not positive or
+    ///   the fingerprint is empty.
+    public func bindEmbeddingModel(_ info: EmbeddingModelInfo) throws {
+        guard info.dimension > 0, !info.fingerprint.isEmpty else {
+            throw DocQAError(.invalidArgument,
+                "An embedding model needs a positive dimension and a fingerprint "
+                + "(got dimension \(info.dimension)).", path: path)
+        }
+        try db.inTransaction {
+            if let recorded = try embeddingModel() {
+                guard recorded.fingerprint == info.fingerprint, recorded.dimension == info.dimension else {
+                    throw DocQAError(.embeddingModelMismatch,
+                        "This index was built with the embedding model \(Self.describe(recorded)), "
+                        + "but \(Self.describe(info)) was given. Use the original model with this "
+                        + "index, or build a new index for the new model.", path: path)
+                }
+                return
+            }
+            let insert = try db.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)")
+            for (key, value) in [(MetaKey.modelName, info.name),
+                                 (MetaKey.modelFingerprint, info.fingerprint),
+                                 (MetaKey.modelDimension, String(info.dimension))] {
+                try insert.bind([.text(key), .text(value)])
+                try insert.run()
+            }
+        }
+    }
+
+    private static func describe(_ model: EmbeddingModelInfo) -> String {
+        "“\(model.name)” (fingerprint \(model.fingerprint.prefix(16)), \(model.dimension) dimensions)"
+    }
+
+    // MARK: Documents
+
+    private static let documentColumns = """
+        d.id, d.path, d.content_hash, d.format, d.page_count, d.indexed_at,
+        (SELECT count(*) FROM chunks AS c WHERE c.document_id = d.id)
+        """
+
+    private func readDocument(_ row: Statement) throws -> StoredDocument {
+        let formatName = row.string(at: 3)
+        guard let format = ExtractedDocument.Format(rawValue: formatName) else {
+            throw DocQAError(.indexCorrupt,
+                "The index records a document format this docqa does not know. Upgrade docqa, "
+                + "or build a new index with `docqa index`.", path: path)
+        }
+        return StoredDocument(id: row.int64(at: 0), path: row.string(at: 1),
+                              contentHash: row.string(at: 2), format: format,
+                              pageCount: row.optionalInt(at: 4), chunkCount: row.int(at: 6),
+                              indexedAt: Date(timeIntervalSince1970: row.double(at: 5)))
+    }
+
+    /// The document indexed under exactly `path`, or `nil` when there is none.
+    public func document(atPath path: String) throws -> StoredDocument? {
+        let statement = try db.prepare("SELECT \(Self.documentColumns) FROM documents AS d WHERE d.path = ?1")
+        try statement.bind(path, at: 1)
+        guard try statement.step() else { return nil }
+        return try readDocument(statement)
+    }
+
+    /// Every document in the index, ordered by path.
+    public func documents() throws -> [StoredDocument] {
+        let statement = try db.prepare("SELECT \(Self.documentColumns) FROM documents AS d ORDER BY d.path")
+        var documents: [StoredDocument] = []
+        while try statement.step() {
+            documents.append(try readDocument(statement))
+        }
+        return documents
+    }
+
+    /// Stores a document with its chunks and their vectors, replacing any document already
+    /// indexed under `path` (with its chunks, vectors and keyword entries), in one
+    /// transaction: on any error the index keeps the previous version unchanged.
+    ///
+    /// Vectors are scaled to unit length before they are stored (a zero vector stays
+    /// zero), so search can use plain dot products. `path` is stored as given; callers
+    /// pass one canonical form per file. A document with no chunks is allowed.
+    ///
+    /// - Parameters:
+    ///   - contentHash: the SHA-256 (hex) of the file's bytes.
+    ///   - byteSize: the file's size in bytes, when known.
+    ///   - vectors: one per chunk, in the same order.
+    /// - Returns: the document as stored.
+    /// - Throws: `.invalidArgument` when `vectors.count` differs from `chunks.count`, a
+    ///   vector's length differs from the bound model's dimension (or no model is bound),
+    ///   a vector holds NaN or infinity, two chunks share an ordinal, or `path` is empty;
+    ///   `.indexBusy` when another process is writing; `.database` for other failures.
+    @discardableResult
+    public func replaceDocument(path documentPath: String, contentHash: String,
+                                format: ExtractedDocument.Format, pageCount: Int?,
+                                byteSize: Int? = nil, chunks: [Chunk],
+                                vectors: [[Float]]) throws -> StoredDocument {
+        guard !documentPath.isEmpty else {
+            throw DocQAError(.invalidArgument, "A document needs a non-empty path.", path: path)
+        }
+        guard vectors.count == chunks.count else {
+            throw DocQAError(.invalidArgument,
+                "Got \(vectors.count) vectors for \(chunks.count) chunks; each chunk needs exactly one vector.",
+                path: documentPath)
+        }
+        guard Set(chunks.map(\.ordinal)).count == chunks.count else {
+            throw DocQAError(.invalidArgument,
+                "Two chunks of the document have the same ordinal; ordinals must be distinct.",
+                path: documentPath)
+        }
+        var normalized: [[Float]] = []
+        if !vectors.isEmpty {
+            guard let model = try embeddingModel() else {
+                throw DocQAError(.invalidArgument,
+                    "No embedding model is recorded for this index; bind one before adding vectors.",
+                    path: path)
+            }
+            normalized.reserveCapacity(vectors.count)
+            for (offset, vector) in vectors.enumerated() {
+                guard vector.count == model.dimension else {
+                    throw DocQAError(.invalidArgument,
+                        "Vector \(offset) has \(vector.count) values, but the index's embedding model "
+                        + "makes vectors of \(model.dimension).", path: documentPath)
+                }
+                guard let unit = Self.unitLength(vector) else {
+                    throw DocQAError(.invalidArgument,
+                        "Vector \(offset) contains NaN or infinity; the embedding model's output is unusable.",
+                        path: documentPath)
+                }
+                normalized.append(unit)
+            }
+        }
+
+        vectorCache = nil
+        let indexedAt = Date().timeIntervalSince1970
+        let documentID: Int64 = try db.inTransaction {
+            try db.execute("DELETE FROM documents WHERE path = ?1", [.text(documentPath)])
+            let insertDocument = try db.prepare("""
+                INSERT INTO documents(path, content_hash, format, page_count, byte_size, indexed_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                """)
+            try insertDocument.bind(documentPath, at: 1)
+            try insertDocument.bind(contentHash, at: 2)
+            try insertDocument.bind(format.rawValue, at: 3)
+            try insertDocument.bind(pageCount, at: 4)
+            try insertDocument.bind(byteSize, at: 5)
+            try insertDocument.bind(indexedAt, at: 6)
+            try insertDocument.run()
+            let documentID = db.lastInsertRowID
+
+            let insertChunk = try db.prepare("""
+                INSERT INTO chunks(document_id, ordinal, text, page_start, page_end,
+                                   byte_start, byte_end, token_count)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                """)
+            let insertVector = try db.prepare("INSERT INTO vectors(chunk_id, embedding) VALUES (?1, ?2)")
+            for (chunk, vector) in zip(chunks, normalized) {
+                try insertChunk.bind(documentID, at: 1)
+                try insertChunk.bind(chunk.ordinal, at: 2)
+                try insertChunk.bind(chunk.text, at: 3)
+                try insertChunk.bind(chunk.pageStart, at: 4)
+                try insertChunk.bind(chunk.pageEnd, at: 5)
+                try insertChunk.bind(chunk.byteStart, at: 6)
+                try insertChunk.bind(chunk.byteEnd, at: 7)
+                try insertChunk.bind(chunk.tokenCount, at: 8)
+                try insertChunk.run()
+                try insertVector.bind(db.lastInsertRowID, at: 1)
+                try insertVector.bind(floats: vector, at: 2)
+                try insertVector.run()
+            }
+            return documentID
+        }
+        return StoredDocument(id: documentID, path: documentPath, contentHash: contentHash,
+                              format: format, pageCount: pageCount, chunkCount: chunks.count,
+                              indexedAt: Date(timeIntervalSince1970: indexedAt))
+    }
+
+    /// `vector` scaled to unit length (computed in Double), zero stays zero; `nil` when it
+    /// holds NaN or infinity.
+    private static func unitLength(_ vector: [Float]) -> [Float]? {
+        var sumOfSquares = 0.0
+        for value in vector {
+            guard value.isFinite else { return nil }
+            sumOfSquares += Double(value) * Double(value)
+        }
+        guard sumOfSquares > 0 else { return vector }
+        let scale = 1 / sumOfSquares.squareRoot()
+        return vector.map { Float(Double($0) * scale) }
+    }
+
+    /// Removes the document indexed under exactly `path`, with its chunks, vectors and
+    /// keyword entries, in one transaction. Removing a path that is not indexed is not an
+    /// error.
+    /// - Returns: whether a document was removed.
+    @discardableResult
+    public func removeDocument(atPath documentPath: String) throws -> Bool {
+        vectorCache = nil
+        return try db.inTransaction {
+            // Chunks cascade from documents, vectors from chunks; triggers clear FTS rows.
+            try db.execute("DELETE FROM documents WHERE path = ?1", [.text(documentPath)])
+            return db.changes > 0
+        }
+    }
+
+    /// The number of documents and chunks in the index.
+    public func counts() throws -> (documents: Int, chunks: Int) {
+        let documents = try db.int64("SELECT count(*) FROM documents") ?? 0
+        let chunks = try db.int64("SELECT count(*) FROM chunks") ?? 0
+        return (Int(documents), Int(chunks))
+    }
+
+    // MARK: Search
+
+    /// The `limit` chunks whose vectors are most similar to `query` by cosine similarity,
+    /// best first; `score` is the cosine. Ties go to the older chunk.
+    ///
+    /// Exact search: every stored vector is compared. The vectors are loaded once into
+    /// memory and reused until the index changes. `query` need not be unit length.
+    ///
+    /// - Returns: `[]` when `limit` is not positive, no embedding model is bound yet, or
+    ///   the index has no vectors.
+    /// - Throws: `.invalidArgument` when `query`'s length is not the bound model's
+    ///   dimension or it holds NaN or infinity; `.indexCorrupt` when a stored vector has
+    ///   the wrong size.
+    public func nearestChunks(to query: [Float], limit: Int) throws -> [ChunkHit] {
+        guard limit > 0, let model = try embeddingModel() else { return [] }
+        guard query.count == model.dimension else {
+            throw DocQAError(.invalidArgument,
+                "The query vector has \(query.count) values, but the index's embedding model "
+                + "makes vectors of \(model.dimension).", path: path)
+        }
+        guard let unitQuery = Self.unitLength(query) else {
+            throw DocQAError(.invalidArgument,
+                "The query vector contains NaN or infinity; the embedding model's output is unusable.",
+                path: path)
+        }
+        let matrix = try loadedVectors(dimension: model.dimension)
+        let best = matrix.nearest(to: unitQuery, limit: limit)
+        let scores = Dictionary(best.map { ($0.chunkID, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
+        return try chunks(ids: best.map(\.chunkID)).map { hit in
+            var hit = hit
+            hit.score = scores[hit.chunkId] ?? 0
+            return hit
+        }
+    }
+
+    private func loadedVectors(dimension: Int) throws -> VectorMatrix {
+        // data_version changes when another connection commits; this store's own writes
+        // clear the cache directly.
+        let dataVersion = try db.int64("PRAGMA data_version") ?? 0
+        if let cache = vectorCache, cache.dataVersion == dataVersion, cache.matrix.dimension == dimension {
+            return cache.matrix
+        }
+        vectorCache = nil
+        var matrix = VectorMatrix(dimension: dimension)
+        let rowBytes = dimension * MemoryLayout<Float>.size
+        let total = Int(try db.int64("SELECT count(*) FROM vectors") ?? 0)
+        matrix.chunkIDs.reserveCapacity(total)
+        matrix.values.reserveCapacity(total * dimension)
+        let statement = try db.prepare("SELECT chunk_id, embedding FROM vectors ORDER BY chunk_id")
+        while try statement.step() {
+            let fits = statement.withBlobBytes(at: 1) { bytes -> Bool in
+                guard bytes.count == rowBytes else { return false }
+                #if _endian(little)
+                // Copy bytes rather than rebinding SQLite's buffer: it need not be aligned.
+                let start = matrix.values.count * MemoryLayout<Float>.stride
+                matrix.values.append(contentsOf: repeatElement(0, count: dimension))
+                matrix.values.withUnsafeMutableBytes { destination in
+                    UnsafeMutableRawBufferPointer(rebasing: destination[start..<(start + rowBytes)])
+                        .copyMemory(from: bytes)
+                }
+                #else
+                for i in 0..<dimension {
+                    let bits = bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
+                    matrix.values.append(Float(bitPattern: UInt32(littleEndian: bits)))
+                }
+                #endif
+                return true
+            }
+            guard fits else {
+                throw DocQAError(.indexCorrupt,
+                    "A stored vector does not match the index's embedding model (\(dimension) "
+                    + "dimensions). Move the index aside or delete it, then run `docqa index` "
+                    + "to build a new one.", path: path)
+            }
+            matrix.chunkIDs.append(statement.int64(at: 0))
+        }
+        vectorCache = (matrix, dataVersion)
+        return matrix
+    }
+
+    /// Most words a keyword query uses; the rest of a very long question adds cost, not
+    /// recall.
+    static let maximumQueryWords = 64
+
+    /// The `limit` chunks that best match the words of `text` by BM25, best first;
+    /// `score` is the negated BM25 rank, so higher is better.
+    ///
+    /// The text is never interpreted as FTS5 query syntax: it is split into words (runs
+    /// of letters and digits), each searched as a quoted string, any word matching. So
+    /// `NEAR(`, `AND`, `*`, quotes and brackets are just text.
+    ///
+    /// - Returns: `[]` when `text` has no words or `limit` is not positive.
+    public func keywordSearch(_ text: String, limit: Int) throws -> [ChunkHit] {
+        guard limit > 0 else { return [] }
+        let query = Self.ftsQuery(for: text)
+        guard !query.isEmpty else { return [] }
+        let statement = try db.prepare("""
+            SELECT c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end,
+                   chunks_fts.rank
+            FROM chunks_fts
+            JOIN chunks AS c ON c.id = chunks_fts.rowid
+            JOIN documents AS d ON d.id = c.document_id
+            WHERE chunks_fts MATCH ?1
+            ORDER BY chunks_fts.rank, c.id
+            LIMIT ?2
+            """)
+        try statement.bind(query, at: 1)
+        try statement.bind(limit, at: 2)
+        var hits: [ChunkHit] = []
+        while try statement.step() {
+            var hit = Self.readHit(statement)
+            hit.score = -statement.double(at: 7)
+            hits.append(hit)
+        }
+        return hits
+    }
+
+    /// `text` as an FTS5 query that can only mean "any of these words": each word in
+    /// double quotes (quotes inside doubled, though words hold none), joined by OR.
+    static func ftsQuery(for text: String) -> String {
+        var seen = Set<String>()
+        var words: [String] = []
+        for word in text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            let word = String(word)
+            guard seen.insert(word.lowercased()).inserted else { continue }
+            words.append("\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            if words.count == maximumQueryWords { break }
+        }
+        return words.joined(separator: " OR ")
+    }
+
+    private static let hitColumns = "c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end"
+
+    private static func readHit(_ row: Statement) -> ChunkHit {
+        ChunkHit(chunkId: row.int64(at: 0), documentId: row.int64(at: 1), path: row.string(at: 2),
+                 ordinal: row.int(at: 3), text: row.string(at: 4),
+                 pageStart: row.optionalInt(at: 5), pageEnd: row.optionalInt(at: 6), score: 0)
+    }
+
+    /// The chunks with the given ids, in the order given, each with score 0. Ids not in
+    /// the index (for example removed since they were found) are skipped.
+    public func chunks(ids: [Int64]) throws -> [ChunkHit] {
+        guard !ids.isEmpty else { return [] }
+        let statement = try db.prepare("""
+            SELECT \(Self.hitColumns)
+            FROM chunks AS c JOIN documents AS d ON d.id = c.document_id
+            WHERE c.id = ?1
+            """)
+        var hits: [ChunkHit] = []
+        hits.reserveCapacity(ids.count)
+        // One snapshot for all the lookups.
+        try db.inTransaction(.deferred) {
+            for id in ids {
+                try statement.bind(id, at: 1)
+                if try statement.step() {
+                    hits.append(Self.readHit(statement))
+                }
+                statement.reset()
+            }
+        }
+        return hits
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The embedding model an index's vectors were made with.
+///
+/// Vectors from different models live in different spaces, so an index accepts vectors
+/// and queries only from the model it recorded first.
+public struct EmbeddingModelInfo: Sendable, Equatable {
+    /// A human-readable name, such as the model file's name. Shown in messages; not
+    /// compared.
+    public var name: String
+    /// Identifies the model's weights (for example the SHA-256 of the GGUF file). Two
+    /// models are the same when fingerprints and dimensions match.
+    public var fingerprint: String
+    /// The number of values in each embedding vector.
+    public var dimension: Int
+
+    /// Describes a model by name, fingerprint and vector dimension.
+    public init(name: String, fingerprint: String, dimension: Int) {
+        self.name = name
+        self.fingerprint = fingerprint
+        self.dimension = dimension
+    }
+}
+
+/// A document as the index records it.
+public struct StoredDocument: Sendable, Equatable {
+    /// The document's row id; stable until the document is replaced or removed.
+    public var id: Int64
+    /// The path the document was indexed under, exactly as given to `replaceDocument`.
+    public var path: String
+    /// The SHA-256 (hex) of the file's bytes when it was indexed.
+    public var contentHash: String
+    /// The kind of file the text came from.
+    public var format: ExtractedDocument.Format
+    /// Pages in the file; `nil` for files without pages.
+    public var pageCount: Int?
+    /// Chunks stored for the document.
+    public var chunkCount: Int
+    /// When the document was last indexed.
+    public var indexedAt: Date
+
+    /// A document record; `IndexStore` makes these, tests and callers may too.
+    public init(id: Int64, path: String, contentHash: String, format: ExtractedDocument.Format,
+                pageCount: Int?, chunkCount: Int, indexedAt: Date) {
+        self.id = id
+        self.path = path
+        self.contentHash = contentHash
+        self.format = format
+        self.pageCount = pageCount
+        self.chunkCount = chunkCount
+        self.indexedAt = indexedAt
+    }
+}
+
+/// A chunk found by a search, with where it came from and how well it matched.
+public struct ChunkHit: Sendable, Equatable {
+    /// The chunk's row id.
+    public var chunkId: Int64
+    /// The row id of the chunk's document.
+    public var documentId: Int64
+    /// The document's path as indexed.
+    public var path: String
+    /// The chunk's position within its document, from 0.
+    public var ordinal: Int
+    /// The chunk's text.
+    public var text: String
+    /// First 1-based page the chunk covers; `nil` for files without pages.
+    public var pageStart: Int?
+    /// Last 1-based page the chunk covers; `nil` for files without pages.
+    public var pageEnd: Int?
+    /// How well the chunk matched; higher is better. Cosine similarity for vector search,
+    /// negated BM25 for keyword search, 0 for chunks fetched by id. Scores from different
+    /// searches are not comparable.
+    public var score: Double
+
+    /// A search result; `IndexStore` makes these, tests and callers may too.
+    public init(chunkId: Int64, documentId: Int64, path: String, ordinal: Int, text: String,
+                pageStart: Int?, pageEnd: Int?, score: Double) {
+        self.chunkId = chunkId
+        self.documentId = documentId
+        self.path = path
+        self.ordinal = ordinal
+        self.text = text
+        self.pageStart = pageStart
+        self.pageEnd = pageEnd
+        self.score = score
+    }
+}
