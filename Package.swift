@@ -31,7 +31,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DocQATests",
-            dependencies: ["DocQA"]
+            dependencies: ["DocQA"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "docqaCLITests",

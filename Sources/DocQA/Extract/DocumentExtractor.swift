@@ -1,0 +1,161 @@
+import Foundation
+
+/// Turns a supported file into an ``ExtractedDocument``: its text, page by page.
+///
+/// Extraction is synchronous and, for large PDFs, slow; callers run it off the shared
+/// concurrency pool.
+public enum DocumentExtractor {
+    /// File extensions `extract(fileAt:)` reads, lowercase and without the dot. Matching
+    /// ignores case, so `REPORT.PDF` is a PDF.
+    public static let supportedExtensions: Set<String> = pdfExtensions.union(textExtensions)
+
+    static let pdfExtensions: Set<String> = ["pdf"]
+    static let textExtensions: Set<String> = ["txt", "text", "md", "markdown"]
+
+    /// Extracts the text of the file at `path`, choosing the reader by its extension.
+    ///
+    /// A PDF gives one page per PDF page, numbered from 1, including pages without text
+    /// (their text is empty), so numbers always match the viewer's page counter. A text or
+    /// Markdown file gives one page with `number == nil`. All text is lightly normalised:
+    /// line breaks become `\n`, control characters other than `\n` and `\t` are removed,
+    /// and trailing blanks and runs of blank lines are trimmed.
+    ///
+    /// Text files must be UTF-8 (a leading byte-order mark is dropped); UTF-16 with a
+    /// byte-order mark is accepted too.
+    ///
+    /// - Throws: `DocQAError` with code
+    ///   - `.fileNotFound` when nothing exists at `path`;
+    ///   - `.unreadableFile` when `path` is a folder, not a regular file, or unreadable;
+    ///   - `.unsupportedFormat` when the extension is not in ``supportedExtensions``;
+    ///   - `.encryptedPDF` or `.damagedPDF` for a PDF that needs a password or is broken;
+    ///   - `.notUTF8` for a text file in another encoding;
+    ///   - `.emptyDocument` when the file has no text at all, such as a scanned PDF
+    ///     without OCR or an empty text file.
+    public static func extract(fileAt path: String) throws(DocQAError) -> ExtractedDocument {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let path = url.path
+        let name = url.lastPathComponent
+        let fileExtension = url.pathExtension.lowercased()
+
+        try requireRegularFile(path, name: name)
+
+        let document: ExtractedDocument
+        if pdfExtensions.contains(fileExtension) {
+            document = try extractPDF(path)
+        } else if textExtensions.contains(fileExtension) {
+            document = try extractText(path, name: name)
+        } else {
+            throw unsupportedFormat(path)
+        }
+
+        guard document.hasText else {
+            switch document.format {
+            case .pdf:
+                throw DocQAError(.emptyDocument,
+                    "this file has no extractable text (is it a scanned image? run OCR first).",
+                    path: path)
+            case .text:
+                throw DocQAError(.emptyDocument,
+                    "this file has no text; add content to it or leave it out.", path: path)
+            }
+        }
+        return document
+    }
+
+    /// The error for a file whose extension no extractor reads.
+    static func unsupportedFormat(_ path: String) -> DocQAError {
+        let list = supportedExtensions.sorted().map { "." + $0 }.joined(separator: ", ")
+        return DocQAError(.unsupportedFormat,
+            "this file is not a supported format; docqa reads \(list) files. "
+            + "Convert it to PDF or plain text, or leave it out.", path: path)
+    }
+
+    // MARK: - Readers
+
+    private static func extractPDF(_ path: String) throws(DocQAError) -> ExtractedDocument {
+        let pdf = try PDFDocument(path: path)
+        var pages: [ExtractedPage] = []
+        pages.reserveCapacity(pdf.pageCount)
+        for index in 0..<pdf.pageCount {
+            let page = try pdf.page(at: index)
+            pages.append(ExtractedPage(
+                number: page.number,
+                text: ExtractedTextNormalization.normalize(page.text)))
+        }
+        return ExtractedDocument(format: .pdf, pages: pages)
+    }
+
+    private static func extractText(_ path: String, name: String) throws(DocQAError) -> ExtractedDocument {
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DocQAError(.unreadableFile,
+                "this file cannot be read; check that the file is readable and try again.",
+                path: path)
+        }
+        guard let text = decodeText(bytes) else {
+            throw DocQAError(.notUTF8,
+                "this file is not UTF-8 text; save it as UTF-8 (for example with your editor's "
+                + "\"Save with encoding\" or `iconv -t UTF-8`) and index again.", path: path)
+        }
+        return ExtractedDocument(
+            format: .text,
+            pages: [ExtractedPage(number: nil, text: ExtractedTextNormalization.normalize(text))])
+    }
+
+    /// Decodes strict UTF-8 (dropping a UTF-8 byte-order mark), or UTF-16 announced by a
+    /// byte-order mark. Returns `nil` for anything else rather than guessing: a wrong
+    /// guess would index mojibake that no question can match.
+    static func decodeText(_ bytes: Data) -> String? {
+        let bytes = [UInt8](bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return String(validating: bytes.dropFirst(3), as: UTF8.self)
+        }
+        // UTF-32 marks start with the UTF-16 ones; refuse them before they are misread.
+        if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) {
+            return nil
+        }
+        if bytes.starts(with: [0xFF, 0xFE]) { return decodeUTF16(bytes.dropFirst(2), bigEndian: false) }
+        if bytes.starts(with: [0xFE, 0xFF]) { return decodeUTF16(bytes.dropFirst(2), bigEndian: true) }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func decodeUTF16(_ bytes: ArraySlice<UInt8>, bigEndian: Bool) -> String? {
+        guard bytes.count % 2 == 0 else { return nil }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let first = UInt16(bytes[index]), second = UInt16(bytes[index + 1])
+            units.append(bigEndian ? first << 8 | second : second << 8 | first)
+            index += 2
+        }
+        // Unpaired surrogates make this nil instead of U+FFFD: the file is not clean UTF-16.
+        return String(validating: units, as: UTF16.self)
+    }
+
+    /// Checks that `path` names something we can open as a file, before any reader
+    /// touches it: reading a FIFO or a device named `notes.txt` would block or never end.
+    private static func requireRegularFile(_ path: String, name: String) throws(DocQAError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DocQAError(.fileNotFound,
+                "this file does not exist; check the path and try again.", path: path)
+        }
+        guard !isDirectory.boolValue else {
+            throw DocQAError(.unreadableFile,
+                "this is a folder, not a file; name a file, or index the folder itself.",
+                path: path)
+        }
+        // `fileExists` follows symbolic links; so does this, by resolving first.
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type]
+            as? FileAttributeType
+        guard type == .typeRegular else {
+            throw DocQAError(.unreadableFile,
+                "this file is not a regular file (a pipe, socket or device); copy its contents "
+                + "into a file and index that.", path: path)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// The light clean-up every extracted page goes through before chunking.
+///
+/// What it does, and why only this:
+/// - Every line break (CR LF, CR, VT, FF, NEL, U+2028, U+2029) becomes `\n`, so the
+///   chunker and the stored text see one convention.
+/// - Control characters other than `\n` and `\t` are removed (NUL, ESC, DEL, the C1
+///   range): they carry no meaning for a reader, confuse tokenizers, and ESC sequences
+///   could drive a terminal when text is printed.
+/// - Spaces and tabs at the end of a line are removed, and runs of blank lines shrink to
+///   one: both are layout debris (PDF line ends, padded text exports).
+///
+/// Line breaks are kept, not folded into spaces: they mark headings, list items,
+/// table rows and paragraphs, which the chunker uses to cut at natural boundaries and a
+/// reader sees when a passage is quoted. Runs of spaces inside a line are kept too:
+/// in plain-text tables and Markdown indentation they carry structure, and poppler's
+/// reading-order text seldom has them. Nothing else is touched (no Unicode
+/// normalisation, no case folding), so quoted passages match the source.
+enum ExtractedTextNormalization {
+    static func normalize(_ text: String) -> String {
+        var output = String.UnicodeScalarView()
+        var pendingBlanks = String.UnicodeScalarView()  // spaces/tabs not yet known to be trailing
+        var newlines = 0         // consecutive line breaks just written
+        var atStart = true       // nothing but line breaks seen so far
+        var previousWasCR = false
+
+        for scalar in text.unicodeScalars {
+            let isCR = scalar == "\r"
+            defer { previousWasCR = isCR }
+            switch scalar.value {
+            case 0x0A where previousWasCR:
+                continue  // the LF of a CR LF pair, already counted
+            case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+                pendingBlanks.removeAll()
+                newlines += 1
+                // At most one blank line in a row; none before the first text.
+                if !atStart && newlines <= 2 { output.append("\n") }
+            case 0x20, 0x09:
+                pendingBlanks.append(scalar)
+            case 0x00...0x1F, 0x7F...0x9F:
+                continue  // other control characters: dropped
+            default:
+                output.append(contentsOf: pendingBlanks)
+                pendingBlanks.removeAll()
+                output.append(scalar)
+                newlines = 0
+                atStart = false
+            }
+        }
+        // Line breaks at the very end are layout, not content.
+        while output.last == "\n" { output.removeLast() }
+        return String(output)
+    }
+}

@@ -1,0 +1,111 @@
+#!/bin/sh
+# Regenerates the test fixtures in this folder. The outputs are committed; tests never
+# run this script, so nothing is fetched or generated at test time.
+#
+# Needs: python3 (standard library only) and qpdf (Debian: apt-get install -y qpdf).
+# The encrypted PDF differs byte for byte on every run (qpdf picks a random key);
+# its behaviour does not.
+set -eu
+cd "$(dirname "$0")"
+
+command -v qpdf >/dev/null 2>&1 || {
+    echo "make-fixtures.sh: qpdf is missing; install it with: apt-get install -y qpdf" >&2
+    exit 1
+}
+
+python3 - <<'PY'
+# Writes small, valid PDFs by hand: one Helvetica font, one content stream per page,
+# and a cross-reference table with exact byte offsets.
+
+def pdf(pages):
+    """pages: list of content-stream strings (None = a page with no content)."""
+    objects = []  # index i holds object number i + 1
+
+    def add(body):
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(None)
+    page_tree = add(None)
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+               b"/Encoding /WinAnsiEncoding >>")
+    kids = []
+    for content in pages:
+        contents = b""
+        if content is not None:
+            data = content.encode("latin-1")
+            stream = add(b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream")
+            contents = b" /Contents %d 0 R" % stream
+        kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792]"
+                        b" /Resources << /Font << /F1 %d 0 R >> >>%s >>"
+                        % (page_tree, font, contents)))
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % page_tree
+    objects[page_tree - 1] = (b"<< /Type /Pages /Kids [%s] /Count %d >>"
+                              % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += (b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objects) + 1, catalog, xref))
+    return bytes(out)
+
+def text(lines, x=72, y=720, size=12, render_mode=0, rgb=(0, 0, 0)):
+    ops = ["BT", "/F1 %g Tf" % size, "%d Tr" % render_mode,
+           "%g %g %g rg" % rgb, "%g TL" % (size * 1.4), "%g %g Td" % (x, y)]
+    for line in lines:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append("(%s) Tj T*" % escaped)
+    ops.append("ET")
+    return "\n".join(ops) + "\n"
+
+def write(name, data):
+    with open(name, "wb") as f:
+        f.write(data)
+
+# Three pages, each with a word found on no other page.
+write("three-pages.pdf", pdf([
+    text(["Page one of the fixture.", "The distinctive word is alpha-marker."]),
+    text(["Page two of the fixture.", "The distinctive word is bravo-marker."]),
+    text(["Page three of the fixture.", "The distinctive word is charlie-marker."]),
+]))
+
+# A page without any content: what a scanned page without OCR looks like to a text
+# extractor.
+write("blank.pdf", pdf([None]))
+
+# Looks like a PDF for its first line, then garbage: no objects, no trailer.
+write("damaged.pdf", b"%PDF-1.4\n" + bytes((i * 37 + 11) % 256 for i in range(2048)))
+
+# Not a PDF at all, despite the name.
+write("not-a-pdf.pdf", b"This is a plain text file that was given a .pdf name.\n")
+
+# Text a reader cannot see, next to text they can: render mode 3 (invisible, as OCR
+# layers use), white on the white page, and text placed outside the page.
+write("hidden-text.pdf", pdf([
+    text(["The visible word is seen-marker."])
+    + text(["The invisible word is mode3-marker."], y=650, render_mode=3)
+    + text(["The white word is white-marker."], y=600, rgb=(1, 1, 1))
+    + text(["The tiny word is tiny-marker."], y=560, size=0.5)
+    + text(["The off-page word is offpage-marker."], x=900, y=900),
+]))
+
+# Text files.
+write("utf8.txt", "Café au lait costs 3 €.\n日本語のテキスト。\nParty time 🎉 done.\n"
+      .encode("utf-8"))
+write("latin1.txt", "Café crème, déjà vu, naïve façade.\n".encode("latin-1"))
+write("bom-crlf.txt", b"\xef\xbb\xbf" + "First line\r\nSecond line é\r\nThird line\r\n"
+      .encode("utf-8"))
+write("utf16le.txt", b"\xff\xfe" + "UTF-16 text with é and 日本.\n".encode("utf-16-le"))
+PY
+
+# Encrypted with a user password: nothing can be read without it.
+qpdf --encrypt USERPW OWNERPW 256 -- three-pages.pdf encrypted.pdf
+
+ls -l
