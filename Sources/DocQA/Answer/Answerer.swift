@@ -1,0 +1,136 @@
+import Foundation
+
+/// Answers a question from retrieved passages with a local chat model, citing them.
+///
+/// Not `Sendable`: it owns a llama.cpp context.
+public final class Answerer {
+    public let model: LlamaModel
+    private let context: GenerationContext
+    /// Most tokens an answer may have.
+    public var maxAnswerTokens: Int
+    public var sampling: SamplingSettings
+
+    /// The marker the model is told to write when the sources do not answer the question.
+    static let notFoundMarker = "NOT FOUND"
+
+    static let instructions = """
+        You answer questions about a lawyer's case documents. Use only the numbered sources \
+        given with the question. After each statement, write the number of the source it \
+        comes from in square brackets, for example [1]. Keep the answer short. If the sources \
+        do not contain the answer, reply with exactly: NOT FOUND
+        """
+
+    /// Loads the chat model at `modelPath` and makes a context of `contextLength` tokens.
+    ///
+    /// - Throws: `.modelNotFound`, `.modelLoadFailed`, `.contextFailed`.
+    public init(modelPath: String, contextLength: Int = 4096, maxAnswerTokens: Int = 256,
+                sampling: SamplingSettings = .deterministic, threads: Int? = nil) throws {
+        model = try LlamaModel(path: modelPath)
+        context = try GenerationContext(model: model, contextLength: contextLength, threads: threads)
+        self.maxAnswerTokens = maxAnswerTokens
+        self.sampling = sampling
+    }
+
+    /// Answers `question` from `retrieved` (best first), streaming the answer to `onText`.
+    ///
+    /// As many passages as fit the context are numbered and given to the model; the last
+    /// one may be cut short. With no passages the answer is "not found" without running
+    /// the model.
+    /// - Throws: model and template errors; `.promptTooLong` when even the question alone
+    ///   does not fit.
+    public func answer(_ question: String, from retrieved: [RetrievedChunk],
+                       onText: (String) -> Void = { _ in }) throws -> Answer {
+        var result = Answer(question: question, text: "", notFound: true, citations: [], sources: [],
+                            stopReason: nil, timings: AnswerTimings())
+        guard !retrieved.isEmpty else { return result }
+
+        let sources = try budgetedSources(question: question, retrieved: retrieved)
+        let prompt = try model.chatPromptTokens([
+            ChatMessage(role: .system, content: Self.instructions),
+            ChatMessage(role: .user, content: Self.userMessage(question: question, sources: sources)),
+        ])
+        let answerRoom = max(16, min(maxAnswerTokens, context.contextLength - prompt.count - 1))
+        let generation = try context.generate(prompt: prompt, maxTokens: answerRoom, sampling: sampling) { piece in
+            onText(piece)
+            return true
+        }
+
+        let text = generation.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        result.text = text
+        result.sources = sources
+        result.stopReason = generation.stopReason
+        result.timings.promptTokens = generation.promptTokens
+        result.timings.promptSeconds = generation.promptSeconds
+        result.timings.timeToFirstToken = generation.timeToFirstToken
+        result.timings.generatedTokens = generation.generatedTokens
+        result.timings.generationSeconds = generation.totalSeconds
+        result.notFound = text.isEmpty || text.uppercased().contains(Self.notFoundMarker)
+        result.citations = result.notFound ? [] : Self.citations(for: text, sources: sources)
+        return result
+    }
+
+    /// The user turn: numbered sources, then the question.
+    ///
+    /// Passage text goes in as message content, which `chatPromptTokens` never parses for
+    /// special tokens, so a document cannot close the turn or open a new one.
+    static func userMessage(question: String, sources: [Source]) -> String {
+        var message = "Sources:\n"
+        for source in sources {
+            message += "\n[\(source.number)] \(label(for: source.chunk)):\n\(source.text.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+        }
+        message += "\nQuestion: \(question)"
+        return message
+    }
+
+    static func label(for chunk: ChunkHit) -> String {
+        let name = URL(fileURLWithPath: chunk.path).lastPathComponent
+        switch (chunk.pageStart, chunk.pageEnd) {
+        case let (start?, end?) where end != start: return "\(name), pages \(start)-\(end)"
+        case let (start?, _): return "\(name), page \(start)"
+        default: return name
+        }
+    }
+
+    /// The passages that fit the context beside the instructions, the question and the answer.
+    private func budgetedSources(question: String, retrieved: [RetrievedChunk]) throws -> [Source] {
+        let fixed = try model.chatPromptTokens([
+            ChatMessage(role: .system, content: Self.instructions),
+            ChatMessage(role: .user, content: Self.userMessage(question: question, sources: [])),
+        ]).count
+        var budget = context.contextLength - fixed - maxAnswerTokens - 8
+        guard budget > 0 else {
+            throw DocQAError(.promptTooLong,
+                             "the question is too long for the chat model's \(context.contextLength)-token context; shorten it or use a larger --context.")
+        }
+        var sources: [Source] = []
+        for hit in retrieved {
+            let header = "\n[\(sources.count + 1)] \(Self.label(for: hit.chunk)):\n"
+            let headerTokens = try model.countTokens(in: header)
+            let tokens = try model.tokenize(hit.chunk.text, addSpecial: false)
+            let room = budget - headerTokens
+            if room <= 32 { break }
+            let text = tokens.count <= room ? hit.chunk.text : model.detokenize(Array(tokens.prefix(room)))
+            sources.append(Source(number: sources.count + 1, chunk: hit.chunk, text: text))
+            budget -= headerTokens + min(tokens.count, room)
+        }
+        return sources
+    }
+
+    /// Citations the answer makes, checked against the sources; when it makes none, the
+    /// sources whose words it shares most.
+    static func citations(for answer: String, sources: [Source]) -> [Citation] {
+        func citation(_ source: Source, _ kind: Citation.Kind, supported: Bool) -> Citation {
+            Citation(source: source.number, path: source.chunk.path, pageStart: source.chunk.pageStart,
+                     pageEnd: source.chunk.pageEnd, kind: kind, supported: supported)
+        }
+        let cited = CitationCheck.citedNumbers(in: answer).compactMap { number, sentence -> Citation? in
+            guard let source = sources.first(where: { $0.number == number }) else { return nil }
+            let claim = sentence.replacing(#/\[[^\]]*\]/#, with: "")
+            return citation(source, .cited, supported: CitationCheck.isSupported(claim, by: source.text))
+        }
+        if !cited.isEmpty { return cited }
+        let scored = sources.map { ($0, CitationCheck.support(of: answer, in: $0.text)) }
+        guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 > 0 else { return [] }
+        return [citation(best.0, .matched, supported: CitationCheck.isSupported(answer, by: best.0.text))]
+    }
+}

@@ -1,0 +1,86 @@
+/// Finds the source numbers an answer cites and checks them against the sources' text.
+///
+/// A small model often cites loosely, so each citation is checked: the content words of
+/// the sentences that cite a source must mostly occur in that source. This is lexical
+/// support, not proof; it catches a number pointing at the wrong passage.
+enum CitationCheck {
+    /// Source numbers written as `[1]`, `[1, 3]`, `[1][2]` or `[Source 2]`, in order of
+    /// first appearance, each with the sentence it appears in.
+    static func citedNumbers(in answer: String) -> [(number: Int, sentence: String)] {
+        var found: [(Int, String)] = []
+        var seen = Set<Int>()
+        for sentence in sentences(of: answer) {
+            for match in sentence.matches(of: #/\[\s*(?:[Ss]ources?\s*)?(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]/#) {
+                for part in match.output.1.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+                    guard let number = Int(part.trimmingCharacters(in: .whitespaces)) else { continue }
+                    if seen.insert(number).inserted { found.append((number, String(sentence))) }
+                }
+            }
+        }
+        return found
+    }
+
+    /// The share of `claim`'s content words that occur in `source` (1 when it has none).
+    static func support(of claim: String, in source: String) -> Double {
+        let claimWords = contentWords(claim)
+        guard !claimWords.isEmpty else { return 1 }
+        let sourceWords = contentWords(source)
+        return Double(claimWords.intersection(sourceWords).count) / Double(claimWords.count)
+    }
+
+    /// Whether a claim counts as supported by a source.
+    static func isSupported(_ claim: String, by source: String) -> Bool {
+        support(of: claim, in: source) >= 0.5
+    }
+
+    static func sentences(of text: String) -> [Substring] {
+        var result: [Substring] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            let next = text.index(after: index)
+            if character == "\n" || ((character == "." || character == "!" || character == "?")
+                                      && (next == text.endIndex || text[next].isWhitespace || text[next] == "[")) {
+                // Keep a citation that follows the full stop with its sentence: "… 2024. [1]"
+                var end = next
+                while end < text.endIndex, text[end] == " " { end = text.index(after: end) }
+                while end < text.endIndex, text[end] == "[" {
+                    guard let close = text[end...].firstIndex(of: "]") else { break }
+                    end = text.index(after: close)
+                }
+                result.append(text[start..<end])
+                start = end
+                index = end
+                continue
+            }
+            index = next
+        }
+        if start < text.endIndex { result.append(text[start...]) }
+        return result.filter { $0.contains { $0.isLetter || $0.isNumber } }
+    }
+
+    static func contentWords(_ text: some StringProtocol) -> Set<String> {
+        var words = Set<String>()
+        var current = ""
+        func finish() {
+            if current.count >= 3 || current.contains(where: \.isNumber), !stopWords.contains(current) {
+                words.insert(current)
+            }
+            current = ""
+        }
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber { current.append(character) } else { finish() }
+        }
+        finish()
+        return words
+    }
+
+    private static let stopWords: Set<String> = [
+        "the", "and", "for", "that", "this", "with", "was", "were", "are", "not", "but", "from",
+        "has", "have", "had", "which", "who", "whom", "what", "when", "where", "will", "shall",
+        "its", "their", "they", "them", "there", "any", "all", "such", "other", "than", "then",
+        "into", "upon", "under", "been", "being", "also", "may", "can", "would", "should",
+        "source", "sources", "according", "answer", "question", "document", "documents",
+    ]
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// What happened to one file during an indexing run.
+public enum FileOutcome: Sendable, Equatable {
+    /// Extracted, chunked, embedded and stored (new or changed since the last run).
+    case indexed(chunks: Int, pages: Int?)
+    /// Its content hash matches the indexed copy; nothing was done.
+    case unchanged
+    /// It could not be indexed; the index still holds its previous version, if any.
+    case failed(DocQAError)
+    /// It was in the index but is gone from disk, so it was removed.
+    case removed
+}
+
+/// Totals for one indexing run.
+public struct IndexReport: Sendable, Equatable {
+    public var outcomes: [(path: String, outcome: FileOutcome)] = []
+    public var pages = 0
+    public var chunks = 0
+    public var embeddedTokens = 0
+    public var seconds = 0.0
+
+    public var indexedCount: Int { outcomes.filter { if case .indexed = $0.outcome { true } else { false } }.count }
+    public var unchangedCount: Int { outcomes.filter { $0.outcome == .unchanged }.count }
+    public var removedCount: Int { outcomes.filter { $0.outcome == .removed }.count }
+    public var failures: [DocQAError] {
+        outcomes.compactMap { if case .failed(let error) = $0.outcome { error } else { nil } }
+    }
+
+    public static func == (lhs: IndexReport, rhs: IndexReport) -> Bool {
+        lhs.outcomes.elementsEqual(rhs.outcomes) { $0.path == $1.path && $0.outcome == $1.outcome }
+            && lhs.pages == rhs.pages && lhs.chunks == rhs.chunks
+    }
+}
+
+/// Brings an index up to date with files on disk.
+///
+/// Each file is hashed; only new or changed files are extracted, chunked and embedded,
+/// and each is stored in one transaction, so an interrupted run leaves a consistent
+/// index and the next run picks up where it stopped. A file that fails is reported and
+/// skipped; the run goes on with the rest.
+public final class Indexer {
+    public let store: IndexStore
+    public let embedder: Embedder
+    /// Chunks embedded per call; bounds memory for very large documents.
+    public var embeddingBatch = 64
+
+    /// - Throws: `.embeddingModelMismatch` when the index was built with another model.
+    public init(store: IndexStore, embedder: Embedder) throws {
+        self.store = store
+        self.embedder = embedder
+        try store.bindEmbeddingModel(embedder.info)
+    }
+
+    /// Indexes the supported files under `paths` and prunes indexed files under them
+    /// that no longer exist. `progress` is called once per file, after it is handled.
+    ///
+    /// - Throws: only for failures of the index itself (e.g. the disk is full); a bad
+    ///   input file is a `.failed` outcome, not a thrown error.
+    public func index(paths: [String], progress: (String, FileOutcome) -> Void = { _, _ in }) throws -> IndexReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let tokensBefore = embedder.tokensEmbedded
+        var report = IndexReport()
+        func record(_ path: String, _ outcome: FileOutcome) {
+            report.outcomes.append((path, outcome))
+            progress(path, outcome)
+        }
+
+        let (files, problems) = DocumentWalker.walk(paths)
+        for problem in problems {
+            record(problem.path ?? "", .failed(problem))
+        }
+        for file in files {
+            do {
+                let outcome = try indexFile(file, report: &report)
+                record(file, outcome)
+            } catch let error as DocQAError where Self.isFileProblem(error) {
+                record(file, .failed(error))
+            }
+        }
+        for removed in try prune(under: paths) {
+            record(removed, .removed)
+        }
+        report.embeddedTokens = embedder.tokensEmbedded - tokensBefore
+        let elapsed = start.duration(to: clock.now).components
+        report.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        return report
+    }
+
+    /// Errors that concern one input file; anything else (the index, the model) stops the run.
+    private static func isFileProblem(_ error: DocQAError) -> Bool {
+        switch error.code {
+        case .database, .indexBusy, .indexCorrupt, .indexTooNew, .embeddingModelMismatch,
+             .decodeFailed, .contextFailed, .modelLoadFailed:
+            return false
+        default:
+            return true
+        }
+    }
+
+    private func indexFile(_ path: String, report: inout IndexReport) throws -> FileOutcome {
+        let hash: String
+        do {
+            hash = try SHA256.hex(ofFileAt: path)
+        } catch {
+            throw DocQAError(.unreadableFile, "cannot read this file (\(error)); check its permissions.", path: path)
+        }
+        if let existing = try store.document(atPath: path), existing.contentHash == hash {
+            return .unchanged
+        }
+        let document = try DocumentExtractor.extract(fileAt: path)
+        let chunks = try embedder.chunker.chunks(of: document, counter: embedder.model)
+        guard !chunks.isEmpty else {
+            throw DocQAError(.emptyDocument, "no text to index in this file.", path: path)
+        }
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(chunks.count)
+        for start in stride(from: 0, to: chunks.count, by: embeddingBatch) {
+            let batch = chunks[start..<min(start + embeddingBatch, chunks.count)]
+            vectors += try embedder.embed(batch.map(\.text))
+        }
+        let pageCount = document.format == .pdf ? document.pages.count : nil
+        try store.replaceDocument(path: path, contentHash: hash, format: document.format,
+                                  pageCount: pageCount, chunks: chunks, vectors: vectors)
+        report.pages += document.pages.count
+        report.chunks += chunks.count
+        return .indexed(chunks: chunks.count, pages: pageCount)
+    }
+
+    /// Removes indexed documents inside the named folders (or named files) that are gone from disk.
+    private func prune(under paths: [String]) throws -> [String] {
+        let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        var removed: [String] = []
+        for document in try store.documents() {
+            let inside = roots.contains { root in
+                document.path == root || document.path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+            }
+            guard inside, !FileManager.default.fileExists(atPath: document.path) else { continue }
+            try store.removeDocument(atPath: document.path)
+            removed.append(document.path)
+        }
+        return removed
+    }
+}

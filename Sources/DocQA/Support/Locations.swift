@@ -1,0 +1,51 @@
+import Foundation
+
+/// Where docqa keeps its files, following the XDG base directory convention.
+///
+/// - data directory: `$XDG_DATA_HOME/docqa`, default `~/.local/share/docqa`
+/// - models: `<data>/models` (installed by Scripts/bootstrap)
+/// - indexes named by a bare name: `<data>/indexes/NAME.sqlite`
+public struct Locations: Sendable {
+    public var dataDirectory: String
+
+    /// Default model files, as Scripts/bootstrap installs them.
+    public static let defaultChatModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    public static let defaultEmbeddingModelFile = "all-MiniLM-L6-v2.f16.gguf"
+    public static let defaultIndexName = "default"
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else {
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            base = (home as NSString).appendingPathComponent(".local/share")
+        }
+        dataDirectory = (base as NSString).appendingPathComponent("docqa")
+    }
+
+    public var modelsDirectory: String { (dataDirectory as NSString).appendingPathComponent("models") }
+    public var indexesDirectory: String { (dataDirectory as NSString).appendingPathComponent("indexes") }
+    public var defaultChatModel: String { (modelsDirectory as NSString).appendingPathComponent(Self.defaultChatModelFile) }
+    public var defaultEmbeddingModel: String {
+        (modelsDirectory as NSString).appendingPathComponent(Self.defaultEmbeddingModelFile)
+    }
+
+    /// The index file for `nameOrPath`: a bare name (letters, digits, `.`, `_`, `-`) lives
+    /// in the indexes folder; anything with a `/` or ending in `.sqlite`/`.db` is a path.
+    ///
+    /// - Throws: `.invalidArgument` for an empty name or one that is neither.
+    public func indexPath(for nameOrPath: String) throws -> String {
+        let value = nameOrPath.trimmingCharacters(in: .whitespaces)
+        if value.contains("/") || value.hasSuffix(".sqlite") || value.hasSuffix(".db") {
+            let expanded = (value as NSString).expandingTildeInPath
+            return URL(fileURLWithPath: expanded).standardizedFileURL.path
+        }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
+        guard !value.isEmpty, !value.hasPrefix("."), value.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw DocQAError(.invalidArgument,
+                             "'\(value)' is not a valid index name; use letters, digits, '.', '_' and '-', or give a path to a .sqlite file.")
+        }
+        return (indexesDirectory as NSString).appendingPathComponent(value + ".sqlite")
+    }
+}

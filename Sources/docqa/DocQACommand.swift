@@ -1,0 +1,49 @@
+import ArgumentParser
+import DocQA
+import Foundation
+
+@main
+struct DocQACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docqa",
+        abstract: "Answer questions about your documents, privately, with local models.",
+        discussion: """
+            docqa indexes PDFs and text files into one SQLite file and answers questions \
+            about them with a local language model, citing file and page. Nothing leaves \
+            this machine: there is no network code.
+
+            Files live in $XDG_DATA_HOME/docqa (default ~/.local/share/docqa): models in \
+            models/, named indexes in indexes/NAME.sqlite.
+            """,
+        version: "0.1.0",
+        subcommands: [IndexCommand.self, AskCommand.self, SearchCommand.self, StatusCommand.self]
+    )
+}
+
+/// Runs a command body, printing a `DocQAError` as one clear line on stderr and exiting 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as DocQAError {
+        printError("docqa: error: \(error.description)")
+        throw ExitCode.failure
+    }
+}
+
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Writes to stdout immediately (streamed answers must not wait for a newline).
+func printStreamed(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// `path:page` or `path:start-end`, or just the path for files without pages.
+func location(_ path: String, _ start: Int?, _ end: Int?) -> String {
+    switch (start, end) {
+    case let (start?, end?) where end != start: return "\(path):\(start)-\(end)"
+    case let (start?, _): return "\(path):\(start)"
+    default: return path
+    }
+}

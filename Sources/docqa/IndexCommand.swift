@@ -1,0 +1,69 @@
+import ArgumentParser
+import DocQA
+import Foundation
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Add or update files in an index.",
+        discussion: """
+            Walks the named folders for .pdf, .txt, .text, .md and .markdown files (hidden \
+            files skipped) and indexes each new or changed one; unchanged files are skipped by \
+            content hash, and indexed files that are gone from a named folder are removed. A \
+            file that cannot be read is reported and the rest go on.
+
+            Example: docqa index ~/cases/acme-v-brightline --index acme
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Files or folders to index.", valueName: "path"))
+    var paths: [String]
+
+    @OptionGroup var indexOptions: IndexOptions
+    @OptionGroup var embedding: EmbeddingOptions
+
+    @Flag(help: "Print a JSON summary instead of text.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Do not list files as they are handled.")
+    var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            let store = try IndexStore(path: try indexOptions.indexPath(), create: true)
+            let embedder = try Embedder(modelPath: embedding.embeddingModelPath)
+            let indexer = try Indexer(store: store, embedder: embedder)
+            let report = try indexer.index(paths: paths) { path, outcome in
+                guard !quiet else { return }
+                switch outcome {
+                case let .indexed(chunks, pages):
+                    let pageText = pages.map { "\($0) page\($0 == 1 ? "" : "s"), " } ?? ""
+                    printError("indexed    \(path) (\(pageText)\(chunks) chunk\(chunks == 1 ? "" : "s"))")
+                case .unchanged:
+                    printError("unchanged  \(path)")
+                case .removed:
+                    printError("removed    \(path) (no longer on disk)")
+                case let .failed(error):
+                    printError("failed     \(error.description)")
+                }
+            }
+            let counts = try store.counts()
+            if json {
+                print(JSONOutput.render(JSONOutput.indexSummary(report, indexPath: store.path,
+                                                                 documents: counts.documents, chunks: counts.chunks)))
+            } else {
+                let rate = report.seconds > 0 ? Double(report.pages) / report.seconds : 0
+                print("""
+                    \(report.indexedCount) indexed, \(report.unchangedCount) unchanged, \(report.removedCount) removed, \
+                    \(report.failures.count) failed in \(String(format: "%.1f", report.seconds)) s \
+                    (\(report.pages) pages, \(report.chunks) chunks, \(String(format: "%.1f", rate)) pages/s).
+                    Index \(store.path) holds \(counts.documents) documents, \(counts.chunks) chunks.
+                    """)
+            }
+            if !report.failures.isEmpty {
+                printError("docqa: \(report.failures.count) file(s) could not be indexed; the messages above say why. The rest are indexed.")
+                throw ExitCode.failure
+            }
+        }
+    }
+}

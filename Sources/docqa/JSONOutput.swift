@@ -1,0 +1,165 @@
+import DocQA
+import Foundation
+
+/// A JSON value whose object keys keep their order, so output reads in the documented order.
+indirect enum JSON {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSON])
+    case object([(String, JSON)])
+
+    static func optional(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
+    static func optional(_ value: Double?) -> JSON { value.map(JSON.double) ?? .null }
+
+    func write(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .int(let value): output += String(value)
+        case .double(let value): output += value.isFinite ? String(format: "%.6g", value) : "null"
+        case .string(let value): JSON.writeString(value, to: &output)
+        case .array(let values):
+            output += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { output += "," }
+                value.write(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { output += "," }
+                JSON.writeString(key, to: &output)
+                output += ":"
+                value.write(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    private static func writeString(_ value: String, to output: inout String) {
+        output += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case let s where s.value < 0x20 || s.value == 0x2028 || s.value == 0x2029:
+                output += String(format: "\\u%04x", s.value)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
+
+/// The machine-readable output of each command: a contract other tools script against.
+enum JSONOutput {
+    static func render(_ value: JSON) -> String {
+        var output = ""
+        value.write(to: &output)
+        return output
+    }
+
+    static func search(_ results: [RetrievedChunk]) -> JSON {
+        .object([("results", .array(results.enumerated().map { rank, result in
+            .object([
+                ("rank", .int(rank + 1)),
+                ("path", .string(result.chunk.path)),
+                ("pageStart", .optional(result.chunk.pageStart)),
+                ("pageEnd", .optional(result.chunk.pageEnd)),
+                ("chunkId", .int(Int(result.chunk.chunkId))),
+                ("score", .double(result.score)),
+                ("text", .string(result.chunk.text)),
+            ])
+        }))])
+    }
+
+    static func ask(_ answer: Answer, totalSeconds: Double) -> JSON {
+        let timings = answer.timings
+        return .object([
+            ("answer", .string(answer.text)),
+            ("notFound", .bool(answer.notFound)),
+            ("citations", .array(answer.citations.map { citation in
+                .object([
+                    ("source", .int(citation.source)),
+                    ("path", .string(citation.path)),
+                    ("pageStart", .optional(citation.pageStart)),
+                    ("pageEnd", .optional(citation.pageEnd)),
+                    ("kind", .string(citation.kind.rawValue)),
+                    ("supported", .bool(citation.supported)),
+                ])
+            })),
+            ("sources", .array(answer.sources.map { source in
+                .object([
+                    ("source", .int(source.number)),
+                    ("path", .string(source.chunk.path)),
+                    ("pageStart", .optional(source.chunk.pageStart)),
+                    ("pageEnd", .optional(source.chunk.pageEnd)),
+                    ("chunkId", .int(Int(source.chunk.chunkId))),
+                    ("text", .string(source.text)),
+                ])
+            })),
+            ("timings", .object([
+                ("retrievalSeconds", .double(timings.retrievalSeconds)),
+                ("promptTokens", .int(timings.promptTokens)),
+                ("promptSeconds", .double(timings.promptSeconds)),
+                ("timeToFirstTokenSeconds", .optional(timings.timeToFirstToken)),
+                ("generatedTokens", .int(timings.generatedTokens)),
+                ("generationSeconds", .double(timings.generationSeconds)),
+                ("totalSeconds", .double(totalSeconds)),
+            ])),
+        ])
+    }
+
+    static func indexSummary(_ report: IndexReport, indexPath: String, documents: Int, chunks: Int) -> JSON {
+        .object([
+            ("index", .string(indexPath)),
+            ("files", .array(report.outcomes.map { path, outcome in
+                var members: [(String, JSON)] = [("path", .string(path))]
+                switch outcome {
+                case let .indexed(chunks, pages):
+                    members += [("status", .string("indexed")), ("chunks", .int(chunks)), ("pages", .optional(pages))]
+                case .unchanged: members.append(("status", .string("unchanged")))
+                case .removed: members.append(("status", .string("removed")))
+                case let .failed(error):
+                    members += [("status", .string("failed")), ("code", .string(error.code.rawValue)),
+                                ("error", .string(error.message))]
+                }
+                return .object(members)
+            })),
+            ("indexed", .int(report.indexedCount)),
+            ("unchanged", .int(report.unchangedCount)),
+            ("removed", .int(report.removedCount)),
+            ("failed", .int(report.failures.count)),
+            ("pages", .int(report.pages)),
+            ("chunks", .int(report.chunks)),
+            ("embeddedTokens", .int(report.embeddedTokens)),
+            ("seconds", .double(report.seconds)),
+            ("totalDocuments", .int(documents)),
+            ("totalChunks", .int(chunks)),
+        ])
+    }
+
+    static func status(store: IndexStore, documents: [StoredDocument], model: EmbeddingModelInfo?) -> JSON {
+        .object([
+            ("index", .string(store.path)),
+            ("embeddingModel", model.map { .object([("name", .string($0.name)), ("dimension", .int($0.dimension)),
+                                                     ("fingerprint", .string($0.fingerprint))]) } ?? .null),
+            ("documents", .array(documents.map { document in
+                .object([
+                    ("path", .string(document.path)),
+                    ("format", .string(document.format.rawValue)),
+                    ("pages", .optional(document.pageCount)),
+                    ("chunks", .int(document.chunkCount)),
+                    ("contentHash", .string(document.contentHash)),
+                ])
+            })),
+        ])
+    }
+}

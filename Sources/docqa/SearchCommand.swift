@@ -1,0 +1,52 @@
+import ArgumentParser
+import DocQA
+import Foundation
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Show the passages that best match a query, without generating an answer.",
+        discussion: """
+            Combines meaning (embedding) search with keyword (BM25) search.
+
+            Example: docqa search "limitation of liability" --top-k 3 --json
+            """
+    )
+
+    @Argument(help: "What to look for.")
+    var query: String
+
+    @OptionGroup var indexOptions: IndexOptions
+    @OptionGroup var embedding: EmbeddingOptions
+    @OptionGroup var retrieval: RetrievalOptions
+
+    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"chunkId\",\"score\",\"text\"}]}.")
+    var json = false
+
+    func validate() throws {
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError("The query is empty; say what to look for.")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let store = try openExistingIndex(indexOptions)
+            let embedder = try Embedder(modelPath: embedding.embeddingModelPath)
+            let results = try Retriever(store: store, embedder: embedder).retrieve(query, limit: retrieval.topK)
+            if json {
+                print(JSONOutput.render(JSONOutput.search(results)))
+                return
+            }
+            if results.isEmpty {
+                print("No passages found. Is the index empty? Add files with: docqa index PATH")
+            }
+            for (rank, result) in results.enumerated() {
+                let hit = result.chunk
+                print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score)))")
+                let snippet = hit.text.split(whereSeparator: \.isNewline).joined(separator: " ")
+                print("   " + String(snippet.prefix(300)) + (snippet.count > 300 ? "…" : ""))
+            }
+        }
+    }
+}
