@@ -74,12 +74,17 @@ struct AskCommand: ParsableCommand {
             }
             print("\nSources:")
             for citation in answer.citations {
-                let note = citation.kind == .matched ? "  (not cited by the model; closest matching source)"
-                    : citation.supported ? "" : "  (cited, but its wording does not match this source: check it)"
+                var notes: [String] = []
+                if citation.kind == .matched { notes.append("not cited by the model; the closest matching source") }
+                if !citation.supported { notes.append("its wording does not match the answer") }
+                let note = notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")"
                 print("  [\(citation.source)] \(location(citation.path, citation.pageStart, citation.pageEnd))\(note)")
             }
             if answer.citations.isEmpty {
-                print("  (the answer cites none of the sources; treat it with care)")
+                print("  (the answer matches none of the sources)")
+            }
+            if !answer.citations.contains(where: \.supported) {
+                print("\nCaution: docqa could not match this answer to the text of its sources. Read the passages (docqa search) before relying on it.")
             }
         }
     }

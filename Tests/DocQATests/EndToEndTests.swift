@@ -158,9 +158,9 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         let path = try SampleIndex.built.get()
         let other = try Embedder(modelPath: TestModels.chatModelPath)
         let store = try IndexStore(path: path, create: false)
-        #expect(docQAError { _ = try Indexer(store: store, embedder: other) }?.code == .embeddingModelMismatch)
+        #expect(capturedError { _ = try Indexer(store: store, embedder: other) }?.code == .embeddingModelMismatch)
         let retriever = Retriever(store: store, embedder: other)
-        #expect(docQAError { _ = try retriever.retrieve("liability cap", limit: 3) }?.code == .embeddingModelMismatch)
+        #expect(capturedError { _ = try retriever.retrieve("liability cap", limit: 3) }?.code == .embeddingModelMismatch)
     }
 
     /// With nothing retrieved the answer is "not found" without running the model.

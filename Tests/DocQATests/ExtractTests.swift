@@ -2,35 +2,6 @@ import Foundation
 import Testing
 @testable import DocQA
 
-/// The committed fixture called `name` (see Fixtures/make-fixtures.sh).
-private func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent(name).path
-}
-
-/// Runs `body` with a fresh, empty folder, removed afterwards.
-private func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("docqa-extract-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory)
-}
-
-/// Runs `body` and returns the `DocQAError` it throws, failing the test if it throws
-/// nothing.
-private func capturedError(_ body: () throws -> Void) -> DocQAError? {
-    do {
-        try body()
-        Issue.record("expected a DocQAError, got none")
-    } catch let error as DocQAError {
-        return error
-    } catch {
-        Issue.record("expected a DocQAError, got \(error)")
-    }
-    return nil
-}
-
 @Suite("Document extraction")
 struct ExtractTests {
     /// A PDF gives one page per PDF page, numbered 1, 2, 3, each with its own marker.
@@ -193,15 +164,3 @@ struct ExtractTests {
     }
 }
 
-/// A small deterministic generator, so the hostile-input test is the same on every run.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

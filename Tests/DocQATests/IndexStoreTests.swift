@@ -2,27 +2,6 @@ import Foundation
 import Testing
 @testable import DocQA
 
-/// Runs `body` with the path of a fresh, empty temporary folder, removed afterwards.
-private func withTemporaryFolder<T>(_ body: (String) throws -> T) throws -> T {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("docqa-index-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    return try body(folder)
-}
-
-/// A reproducible random number generator (SplitMix64).
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private let model = EmbeddingModelInfo(name: "test-embed.gguf", fingerprint: "f1f1f1f1f1f1f1f1f1", dimension: 4)
 
 /// `texts` as consecutive chunks on consecutive pages.
@@ -231,7 +210,7 @@ struct IndexStoreTests {
             let dimension = 37
             let store = try IndexStore(path: folder + "/index.sqlite", create: true)
             try store.bindEmbeddingModel(EmbeddingModelInfo(name: "random", fingerprint: "r", dimension: dimension))
-            var random = SeededGenerator(state: 42)
+            var random = SplitMix64(seed: 42)
             func randomVector() -> [Float] {
                 (0..<dimension).map { _ in Float.random(in: -1...1, using: &random) }
             }
@@ -404,7 +383,7 @@ struct IndexStoreTests {
             let path = folder + "/index.sqlite"
             switch kind {
             case "random":
-                var random = SeededGenerator(state: 7)
+                var random = SplitMix64(seed: 7)
                 let bytes = (0..<10_000).map { _ in UInt8.random(in: 0...255, using: &random) }
                 try Data(bytes).write(to: URL(fileURLWithPath: path))
             case "text":

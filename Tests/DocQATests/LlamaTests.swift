@@ -151,7 +151,7 @@ import Testing
         let model = try LlamaModel(path: TestModels.chatModelPath)
         let context = try GenerationContext(model: model, contextLength: 256)
         let prompt = [LlamaToken](repeating: try model.tokenize("word", addSpecial: false)[0], count: 400)
-        let error = docQAError { _ = try context.generate(prompt: prompt, maxTokens: 10) }
+        let error = capturedError { _ = try context.generate(prompt: prompt, maxTokens: 10) }
         #expect(error?.code == .promptTooLong)
     }
 
@@ -159,17 +159,17 @@ import Testing
     @Test func badModelFilesGiveClearErrors() throws {
         let folder = try TestFolder()
         let missing = folder.file("missing.gguf")
-        #expect(docQAError { _ = try LlamaModel(path: missing) }?.code == .modelNotFound)
-        #expect(docQAError { _ = try LlamaModel(path: missing) }?.message.contains("Scripts/bootstrap") == true)
+        #expect(capturedError { _ = try LlamaModel(path: missing) }?.code == .modelNotFound)
+        #expect(capturedError { _ = try LlamaModel(path: missing) }?.message.contains("Scripts/bootstrap") == true)
 
         let text = try folder.write("notes.gguf", "this is not a model")
-        #expect(docQAError { _ = try LlamaModel(path: text) }?.code == .modelLoadFailed)
-        #expect(docQAError { _ = try LlamaModel(path: folder.path) }?.code == .modelNotFound)
+        #expect(capturedError { _ = try LlamaModel(path: text) }?.code == .modelLoadFailed)
+        #expect(capturedError { _ = try LlamaModel(path: folder.path) }?.code == .modelNotFound)
 
         let real = try Data(contentsOf: URL(fileURLWithPath: TestModels.embeddingModelPath))
         let truncated = folder.file("truncated.gguf")
         try real.prefix(real.count / 3).write(to: URL(fileURLWithPath: truncated))
-        let error = docQAError { _ = try LlamaModel(path: truncated) }
+        let error = capturedError { _ = try LlamaModel(path: truncated) }
         #expect(error?.code == .modelLoadFailed)
         #expect(error?.path == truncated)
     }

@@ -2,26 +2,6 @@ import Foundation
 import Testing
 @testable import DocQA
 
-/// The committed fixture called `name` (see Fixtures/make-fixtures.sh).
-private func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent(name).path
-}
-
-/// Runs `body` and returns the `DocQAError` it throws, failing the test if it throws
-/// nothing.
-private func capturedError(_ body: () throws -> Void) -> DocQAError? {
-    do {
-        try body()
-        Issue.record("expected a DocQAError, got none")
-    } catch let error as DocQAError {
-        return error
-    } catch {
-        Issue.record("expected a DocQAError, got \(error)")
-    }
-    return nil
-}
-
 @Suite("PDF documents and pages")
 struct PDFTests {
     /// A three-page PDF opens with three pages, each numbered from 1 and holding only its

@@ -8,14 +8,6 @@ private func pattern(count: Int, multiplier: Int, offset: Int, modulus: Int) -> 
     (0..<count).map { UInt8((($0 * multiplier) + offset) % modulus) }
 }
 
-private func withTemporaryFolder<T>(_ body: (String) throws -> T) throws -> T {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("docqa-sha256-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    return try body(folder)
-}
-
 @Suite("SHA256")
 struct SHA256Tests {
     /// The NIST FIPS 180-4 example vectors: empty, "abc" and the 448-bit message.

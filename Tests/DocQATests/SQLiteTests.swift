@@ -2,15 +2,6 @@ import Foundation
 import Testing
 @testable import DocQA
 
-/// Runs `body` with the path of a fresh, empty temporary folder, removed afterwards.
-private func withTemporaryFolder<T>(_ body: (String) throws -> T) throws -> T {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("docqa-sqlite-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    return try body(folder)
-}
-
 /// Runs `body` with a new database file in a fresh temporary folder.
 private func withDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
     try withTemporaryFolder { folder throws in

@@ -79,14 +79,49 @@ struct SampleQuestion: Decodable, Sendable, CustomTestStringConvertible {
     }
 }
 
-/// The error a throwing call produced, as a `DocQAError`, or nil when it did not throw one.
-func docQAError(_ body: () throws -> Void) -> DocQAError? {
+/// The committed test fixture called `name` (see Fixtures/make-fixtures.sh).
+func fixture(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").appendingPathComponent(name).path
+}
+
+/// Runs `body` with the path of a fresh, empty temporary folder, removed afterwards.
+func withTemporaryFolder<T>(_ body: (String) throws -> T) throws -> T {
+    let folder = try TestFolder()
+    return try body(folder.path)
+}
+
+/// Runs `body` with a fresh, empty temporary folder, removed afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    try withTemporaryFolder { try body(URL(fileURLWithPath: $0, isDirectory: true)) }
+}
+
+/// Runs `body` and returns the `DocQAError` it throws, recording a test issue when it
+/// throws nothing or another kind of error.
+func capturedError(_ body: () throws -> Void) -> DocQAError? {
     do {
         try body()
-        return nil
+        Issue.record("expected a DocQAError, got none")
     } catch let error as DocQAError {
         return error
     } catch {
-        return nil
+        Issue.record("expected a DocQAError, got \(error)")
+    }
+    return nil
+}
+
+/// A small, reproducible random number generator (SplitMix64), so randomised tests are
+/// the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

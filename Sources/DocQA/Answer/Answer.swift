@@ -32,6 +32,7 @@ public struct AnswerTimings: Sendable, Equatable {
     public var promptSeconds = 0.0
     public var timeToFirstToken: Double?
     public var generatedTokens = 0
+    /// Seconds spent generating the answer, after the prompt was read.
     public var generationSeconds = 0.0
 }
 

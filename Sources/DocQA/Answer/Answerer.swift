@@ -13,18 +13,20 @@ public final class Answerer {
     /// The marker the model is told to write when the sources do not answer the question.
     static let notFoundMarker = "NOT FOUND"
 
+    // Measured on samples/questions.jsonl with SmolLM2-135M: asking for a short phrase
+    // copied from the sources, with the question after them, doubled the answers that
+    // contain the expected text (3 -> 6 of 33) against a longer, chattier instruction.
     static let instructions = """
-        You answer questions about a lawyer's case documents. Use only the numbered sources \
-        given with the question. After each statement, write the number of the source it \
-        comes from in square brackets, for example [1]. Keep the answer short. If the sources \
-        do not contain the answer, reply with exactly: NOT FOUND
+        Answer the question using only the numbered sources. Reply with a short answer \
+        copied from the sources, followed by the number of the source in square brackets, \
+        like [2]. If the sources do not contain the answer, reply: NOT FOUND
         """
 
     /// Loads the chat model at `modelPath` and makes a context of `contextLength` tokens.
     ///
     /// - Throws: `.modelNotFound`, `.modelLoadFailed`, `.contextFailed`.
     public init(modelPath: String, contextLength: Int = 4096, maxAnswerTokens: Int = 256,
-                sampling: SamplingSettings = .deterministic, threads: Int? = nil) throws {
+                sampling: SamplingSettings = .answering, threads: Int? = nil) throws {
         model = try LlamaModel(path: modelPath)
         context = try GenerationContext(model: model, contextLength: contextLength, threads: threads)
         self.maxAnswerTokens = maxAnswerTokens
@@ -63,7 +65,7 @@ public final class Answerer {
         result.timings.promptSeconds = generation.promptSeconds
         result.timings.timeToFirstToken = generation.timeToFirstToken
         result.timings.generatedTokens = generation.generatedTokens
-        result.timings.generationSeconds = generation.totalSeconds
+        result.timings.generationSeconds = generation.totalSeconds - generation.promptSeconds
         result.notFound = text.isEmpty || text.uppercased().contains(Self.notFoundMarker)
         result.citations = result.notFound ? [] : Self.citations(for: text, sources: sources)
         return result
@@ -74,12 +76,18 @@ public final class Answerer {
     /// Passage text goes in as message content, which `chatPromptTokens` never parses for
     /// special tokens, so a document cannot close the turn or open a new one.
     static func userMessage(question: String, sources: [Source]) -> String {
-        var message = "Sources:\n"
+        var message = ""
         for source in sources {
-            message += "\n[\(source.number)] \(label(for: source.chunk)):\n\(source.text.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+            message += header(number: source.number, chunk: source.chunk)
+            message += source.text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n"
         }
-        message += "\nQuestion: \(question)"
+        message += "Question: \(question)"
         return message
+    }
+
+    /// The line that introduces a source: its number, file and page, e.g. `[2] (amendment-1.pdf, page 1)`.
+    static func header(number: Int, chunk: ChunkHit) -> String {
+        "[\(number)] (\(label(for: chunk)))\n"
     }
 
     static func label(for chunk: ChunkHit) -> String {
@@ -104,8 +112,7 @@ public final class Answerer {
         }
         var sources: [Source] = []
         for hit in retrieved {
-            let header = "\n[\(sources.count + 1)] \(Self.label(for: hit.chunk)):\n"
-            let headerTokens = try model.countTokens(in: header)
+            let headerTokens = try model.countTokens(in: Self.header(number: sources.count + 1, chunk: hit.chunk) + "\n\n")
             let tokens = try model.tokenize(hit.chunk.text, addSpecial: false)
             let room = budget - headerTokens
             if room <= 32 { break }

@@ -20,8 +20,13 @@ public struct SamplingSettings: Sendable, Equatable {
         self.seed = seed
     }
 
-    /// Greedy decoding with a mild repetition penalty: reproducible answers.
+    /// Greedy decoding with a mild repetition penalty: reproducible, and keeps small
+    /// models from looping in free text.
     public static let deterministic = SamplingSettings()
+
+    /// Greedy decoding without a repetition penalty, for answers that copy figures and
+    /// names from the sources (a penalty pushes a model away from repeating them exactly).
+    public static let answering = SamplingSettings(repeatPenalty: 1)
 }
 
 /// A llama.cpp sampler chain. Owns one `llama_sampler`; `deinit` frees it.

@@ -1,0 +1,240 @@
+import Foundation
+import Testing
+
+extension ModelBackedTests {
+    /// The sample case file, indexed once for the suite, through `index`, `search`, `ask` and
+    /// `status`: the text and JSON each prints, and that stderr never carries document text.
+    /// Nested in `ModelBackedTests`, so its tests run one at a time.
+    @Suite("docqa on the sample case file", .sampleIndex)
+    struct CaseFileTests {
+        static let question = "What is the liability cap?"
+
+        /// `docqa index` on the case file exits 0, lists each of the six files on stderr (and
+        /// nothing from inside them), and prints a two-line summary on stdout.
+        @Test func indexReportsEveryFile() async throws {
+            let sample = try SampleIndex.shared()
+            let result = try await sample.indexRun()
+            #expect(result.status == 0, "\(result)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            try #require(lines.count == 2, "\(result)")
+            #expect(lines[0].hasPrefix("6 indexed, 0 unchanged, 0 removed, 0 failed in "), "\(result)")
+            #expect(lines[0].contains("(16 pages, "), "\(result)")
+            #expect(lines[1].hasPrefix("Index \(sample.path) holds 6 documents, "), "\(result)")
+            #expect(result.stderrLines.count == 6, "\(result)")
+            for document in Repository.caseFileDocuments {
+                #expect(result.stderrLines.contains { $0.hasPrefix("indexed    \(document) (") }, "\(document): \(result)")
+            }
+            expectNoDocumentText(in: result)
+        }
+
+        /// `search --json --top-k 3` prints exactly `{"results":[…]}` with three results, best
+        /// first, ranks 1…3, the documented keys, absolute paths, `null` pages for text files and
+        /// 1-based pages for PDFs; the liability-cap clause (supply-agreement.pdf page 4) is among them.
+        @Test func searchJSON() async throws {
+            let index = try await SampleIndex.shared().ready()
+            let folder = try ScratchFolder()
+            let result = try await ChildProcess.docqa(["search", "What is the cap on each party's liability?",
+                                                       "--index", index, "--top-k", "3", "--json"], in: folder)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result)")
+            #expect(result.stdout.hasPrefix("{\"results\":[{\"rank\":1,\"path\":"), "keys out of order: \(result)")
+            #expect(result.stdout.hasSuffix("}\n"), "\(result)")
+
+            let output = try jsonObject(result.stdout)
+            #expect(Set(output.keys) == ["results"])
+            let results = try jsonObjects(output, "results")
+            try #require(results.count == 3, "\(result)")
+            var scores: [Double] = []
+            for (offset, hit) in results.enumerated() {
+                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "chunkId", "score", "text"])
+                #expect(hit["rank"] as? Int == offset + 1)
+                let path = try #require(hit["path"] as? String)
+                #expect(Repository.caseFileDocuments.contains(path), "not an absolute sample path: \(path)")
+                let pageStart = try pageField(hit, "pageStart")
+                let pageEnd = try pageField(hit, "pageEnd")
+                if path.hasSuffix(".pdf") {
+                    let start = try #require(pageStart, "a PDF hit needs pages")
+                    let end = try #require(pageEnd, "a PDF hit needs pages")
+                    #expect(1 <= start && start <= end && end <= 6, "pages \(start)-\(end)")
+                } else {
+                    #expect(pageStart == nil && pageEnd == nil, "a text file has no pages: \(path)")
+                }
+                #expect((hit["chunkId"] as? Int).map { $0 > 0 } == true)
+                #expect((hit["text"] as? String)?.isEmpty == false)
+                scores.append(try #require(hit["score"] as? Double))
+            }
+            #expect(scores == scores.sorted(by: >), "not best first: \(scores)")
+            #expect(results.contains {
+                $0["path"] as? String == Repository.caseFile + "/supply-agreement.pdf" && $0["pageStart"] as? Int == 4
+            }, "supply-agreement.pdf page 4 is not in the top 3: \(result)")
+        }
+
+        /// Plain `search` prints one `N. path[:page]  (score S)` line per hit, each followed by an
+        /// indented snippet.
+        @Test func searchText() async throws {
+            let index = try await SampleIndex.shared().ready()
+            let folder = try ScratchFolder()
+            let result = try await ChildProcess.docqa(["search", "limitation of liability", "--index", index,
+                                                       "--top-k", "2"], in: folder)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            try #require(lines.count == 4, "\(result)")
+            for (rank, line) in [lines[0], lines[2]].enumerated() {
+                let match = try #require(line.wholeMatch(of: #/(\d+)\. (/\S+?)(:\d+(-\d+)?)?  \(score \d+\.\d{4}\)/#),
+                                         "\(line)")
+                #expect(Int(match.1) == rank + 1)
+                #expect(Repository.caseFileDocuments.contains(String(match.2)))
+            }
+            #expect(lines[1].hasPrefix("   ") && lines[3].hasPrefix("   "), "\(result)")
+        }
+
+        /// `ask --json` prints one object with answer, notFound, citations, sources and timings;
+        /// each citation's source number is one of the sources and matches its path and pages.
+        @Test func askJSON() async throws {
+            try DefaultModels.require(chat: true)
+            let index = try await SampleIndex.shared().ready()
+            let folder = try ScratchFolder()
+            let result = try await ChildProcess.docqa(["ask", Self.question, "--index", index, "--top-k", "3",
+                                                       "--max-tokens", "24", "--json"], in: folder,
+                                                      timeout: ChildProcess.modelTimeout)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result)")
+            expectNoDocumentText(in: result, also: [Self.question])
+            #expect(result.stdout.hasPrefix("{\"answer\":"), "\(result)")
+
+            let output = try jsonObject(result.stdout)
+            #expect(Set(output.keys) == ["answer", "notFound", "citations", "sources", "timings"])
+            #expect((output["answer"] as? String)?.isEmpty == false, "\(result)")
+            #expect(output["notFound"] as? Bool == false, "\(result)")
+
+            let sources = try jsonObjects(output, "sources")
+            #expect(sources.count == 3)
+            var sourcesByNumber: [Int: [String: Any]] = [:]
+            for (offset, source) in sources.enumerated() {
+                #expect(Set(source.keys) == ["source", "path", "pageStart", "pageEnd", "chunkId", "text"])
+                #expect(source["source"] as? Int == offset + 1)
+                #expect(Repository.caseFileDocuments.contains(source["path"] as? String ?? ""))
+                _ = try pageField(source, "pageStart")
+                #expect((source["text"] as? String)?.isEmpty == false)
+                sourcesByNumber[offset + 1] = source
+            }
+
+            let citations = try jsonObjects(output, "citations")
+            #expect(!citations.isEmpty, "a found answer lists at least one source: \(result)")
+            for citation in citations {
+                #expect(Set(citation.keys) == ["source", "path", "pageStart", "pageEnd", "kind", "supported"])
+                let number = try #require(citation["source"] as? Int)
+                let source = try #require(sourcesByNumber[number], "citation [\(number)] is not among the sources")
+                #expect(citation["path"] as? String == source["path"] as? String)
+                #expect(try pageField(citation, "pageStart") == pageField(source, "pageStart"))
+                #expect(try pageField(citation, "pageEnd") == pageField(source, "pageEnd"))
+                #expect(["cited", "matched"].contains(citation["kind"] as? String ?? ""), "\(citation)")
+                #expect(citation["supported"] is Bool)
+            }
+
+            let timings = try #require(output["timings"] as? [String: Any])
+            #expect(Set(timings.keys) == ["retrievalSeconds", "promptTokens", "promptSeconds", "timeToFirstTokenSeconds",
+                                          "generatedTokens", "generationSeconds", "totalSeconds"])
+            #expect((timings["promptTokens"] as? Int).map { $0 > 0 } == true)
+            #expect((timings["generatedTokens"] as? Int).map { (1...24).contains($0) } == true)
+        }
+
+        /// Plain `ask` streams the answer to stdout, then a `Sources:` block with one
+        /// `[n] path[:page]` line per cited source (PDFs with their page).
+        @Test func askStreamsAnswerThenSources() async throws {
+            try DefaultModels.require(chat: true)
+            let index = try await SampleIndex.shared().ready()
+            let folder = try ScratchFolder()
+            let result = try await ChildProcess.docqa(["ask", Self.question, "--index", index, "--top-k", "3",
+                                                       "--max-tokens", "24"], in: folder,
+                                                      timeout: ChildProcess.modelTimeout)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result)")
+            expectNoDocumentText(in: result, also: [Self.question])
+
+            let parts = result.stdout.components(separatedBy: "\n\nSources:\n")
+            try #require(parts.count == 2, "no Sources: block after the answer: \(result)")
+            #expect(!parts[0].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "no answer: \(result)")
+            // The block ends at a blank line; a caution paragraph may follow it.
+            let block = parts[1].components(separatedBy: "\n\n")
+            let lines = block[0].split(separator: "\n").map(String.init)
+            try #require(!lines.isEmpty, "\(result)")
+            if block.count > 1 {
+                #expect(block[1].hasPrefix("Caution: docqa could not match this answer"), "\(result)")
+            }
+            if lines == ["  (the answer matches none of the sources)"] { return }
+            for line in lines {
+                let match = try #require(line.wholeMatch(of: #/  \[([1-3])\] (/\S+?)(?::(\d+)(?:-\d+)?)?(  \(.+\))?/#),
+                                         "not a source line: \(line)")
+                let path = String(match.2)
+                #expect(Repository.caseFileDocuments.contains(path), "\(line)")
+                #expect(path.hasSuffix(".pdf") == (match.3 != nil), "PDF sources need a page, others none: \(line)")
+            }
+        }
+
+        /// `status --json` lists the six documents with format, pages, chunks and hash, and
+        /// the embedding model that built the index.
+        @Test func statusJSON() async throws {
+            let index = try await SampleIndex.shared().ready()
+            let folder = try ScratchFolder()
+            let result = try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result)")
+            let output = try jsonObject(result.stdout)
+            #expect(Set(output.keys) == ["index", "embeddingModel", "documents"])
+            #expect(output["index"] as? String == index)
+            let model = try #require(output["embeddingModel"] as? [String: Any])
+            #expect(model["name"] as? String == "all-MiniLM-L6-v2")
+            #expect(model["dimension"] as? Int == 384)
+            let documents = try jsonObjects(output, "documents")
+            #expect(documents.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
+            for document in documents {
+                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash"])
+                let isPDF = (document["path"] as? String)?.hasSuffix(".pdf") == true
+                #expect(document["format"] as? String == (isPDF ? "pdf" : "text"))
+                #expect(try pageField(document, "pages").map { $0 > 0 } ?? !isPDF, "\(document)")
+                #expect((document["chunks"] as? Int).map { $0 > 0 } == true)
+                #expect((document["contentHash"] as? String)?.count == 64)
+            }
+        }
+
+        /// Plain `status` names the index and model and counts the documents.
+        @Test func statusText() async throws {
+            let index = try await SampleIndex.shared().ready()
+            let folder = try ScratchFolder()
+            let result = try await ChildProcess.docqa(["status", "--index", index], in: folder)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.isEmpty, "\(result)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            try #require(lines.count == 9, "\(result)")
+            #expect(lines[0] == "Index: \(index)")
+            #expect(lines[1] == "Embedding model: all-MiniLM-L6-v2 (384 dimensions)")
+            #expect(lines[2].hasPrefix("6 documents, "), "\(result)")
+            #expect(lines.contains { $0.hasPrefix("  \(Repository.caseFile)/supply-agreement.pdf (6 pages, ") })
+        }
+
+        /// Indexing the same folder again (into a copy of the index) changes nothing:
+        /// `--json` reports indexed 0, unchanged 6, and stderr lists each file as unchanged.
+        @Test func reindexingReportsAllUnchanged() async throws {
+            let shared = try await SampleIndex.shared().ready()
+            let folder = try ScratchFolder()
+            // The last connection to close checkpoints the WAL, so the main file is the whole index.
+            let index = try folder.copy(shared, to: "copy.sqlite")
+            let result = try await ChildProcess.docqa(["index", Repository.caseFile, "--index", index, "--json"],
+                                                      in: folder)
+            #expect(result.status == 0, "\(result)")
+            let summary = try jsonObject(result.stdout)
+            #expect(summary["index"] as? String == index)
+            #expect(summary["indexed"] as? Int == 0, "\(result)")
+            #expect(summary["unchanged"] as? Int == 6, "\(result)")
+            #expect(summary["removed"] as? Int == 0, "\(result)")
+            #expect(summary["failed"] as? Int == 0, "\(result)")
+            #expect(summary["totalDocuments"] as? Int == 6, "\(result)")
+            let files = try jsonObjects(summary, "files")
+            #expect(files.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
+            #expect(files.allSatisfy { $0["status"] as? String == "unchanged" }, "\(result)")
+            #expect(result.stderrLines == Repository.caseFileDocuments.map { "unchanged  \($0)" }, "\(result)")
+        }
+    }
+}

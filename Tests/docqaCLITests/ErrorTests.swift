@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// Failures a user can run into: each exits 1 with one sentence on stderr that names the
+/// file and says what to do, and leaves the user's files as they were.
+@Suite("docqa errors")
+struct ErrorTests {
+    /// `search`, `ask` and `status` on a missing index file exit 1 with one line that names
+    /// the path and says to run `docqa index`, and create no file.
+    @Test(arguments: [["search", "liability cap"], ["ask", "What is the liability cap?"], ["status"]])
+    func missingIndex(command: [String]) async throws {
+        let folder = try ScratchFolder()
+        let index = folder.file("missing.sqlite")
+        let result = try await ChildProcess.docqa(command + ["--index", index], in: folder)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
+        #expect(result.stderrLines.count == 1, "\(result)")
+        #expect(result.stderr.hasPrefix("docqa: error: \(index): "), "\(result)")
+        #expect(result.stderr.contains("Run `docqa index`"), "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: index), "a missing index must not be created")
+    }
+
+    /// A file that is not SQLite, given as the index, exits 1 with a sentence saying what to
+    /// do, and its bytes are unchanged (no WAL or journal files left next to it either).
+    @Test(arguments: [["index", "docs"], ["status"], ["search", "liability cap"]])
+    func notAnIndexFileIsLeftAlone(command: [String]) async throws {
+        let folder = try ScratchFolder()
+        try folder.write("docs/note.txt", "The harbour office opens at nine in the morning.")
+        let index = try folder.write("x.sqlite", "hello")
+        let before = try #require(FileManager.default.contents(atPath: index))
+
+        let result = try await ChildProcess.docqa(command + ["--index", index], in: folder)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
+        #expect(result.stderrLines == [
+            "docqa: error: \(index): The index file is damaged or is not a docqa index (SQLite 26/26: file is not "
+                + "a database). Move it aside or delete it, then run `docqa index` to build a new index.",
+        ], "\(result)")
+        #expect(FileManager.default.contents(atPath: index) == before, "the file's bytes changed")
+        #expect(try folder.contents() == [".captured", "docs", "x.sqlite"])
+    }
+
+    /// A missing embedding model exits 1 with one line naming the file and Scripts/bootstrap.
+    @Test(arguments: ["index", "search"])
+    func missingEmbeddingModel(command: String) async throws {
+        let folder = try ScratchFolder()
+        try folder.write("docs/note.txt", "The harbour office opens at nine in the morning.")
+        let model = folder.file("nonexistent.gguf")
+        let index = folder.file("x.sqlite")
+        if command == "search" {
+            // search opens the index first; give it a real one so that it reaches the model.
+            try DefaultModels.require()
+            let built = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
+            try #require(built.status == 0, "\(built)")
+        }
+        let arguments = command == "index" ? ["index", "docs"] : ["search", "harbour office"]
+        let result = try await ChildProcess.docqa(arguments + ["--index", index, "--embedding-model", model],
+                                                  in: folder)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
+        #expect(result.stderrLines.count == 1, "\(result)")
+        #expect(result.stderr.hasPrefix("docqa: error: \(model): "), "\(result)")
+        #expect(result.stderr.contains("Scripts/bootstrap"), "\(result)")
+        if command == "index" {
+            #expect(!FileManager.default.fileExists(atPath: index), "a failed first run left an index file behind")
+        }
+    }
+
+    /// A folder holding a damaged PDF and a good text file: exit 1, the text file indexed,
+    /// stderr names the damaged file (and holds none of the good file's text).
+    @Test func damagedPDFIsReportedAndTheRestIndexed() async throws {
+        try DefaultModels.require()
+        let folder = try ScratchFolder()
+        let damaged = try folder.copy(Repository.damagedPDF, to: "docs/damaged.pdf")
+        let good = try folder.write("docs/good.txt", "The Quillfeather warehouse opens at nine in the morning.")
+        let index = folder.file("x.sqlite")
+
+        let result = try await ChildProcess.docqa(["index", "docs", "--index", index, "--json"], in: folder)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderrLines.contains { $0.hasPrefix("failed     \(damaged): ") }, "\(result)")
+        #expect(result.stderrLines.contains("indexed    \(good) (1 chunk)"), "\(result)")
+        #expect(result.stderrLines.last
+                == "docqa: 1 file(s) could not be indexed; the messages above say why. The rest are indexed.",
+                "\(result)")
+        expectNoDocumentText(in: result, also: ["Quillfeather"])
+
+        let summary = try jsonObject(result.stdout)
+        #expect(summary["indexed"] as? Int == 1)
+        #expect(summary["failed"] as? Int == 1)
+        let files = try jsonObjects(summary, "files")
+        let failed = try #require(files.first { $0["path"] as? String == damaged })
+        #expect(failed["status"] as? String == "failed")
+        #expect(failed["code"] as? String == "damaged-pdf")
+        #expect(files.first { $0["path"] as? String == good }?["status"] as? String == "indexed")
+
+        let status = try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder)
+        #expect(status.status == 0, "\(status)")
+        let documents = try jsonObjects(try jsonObject(status.stdout), "documents")
+        #expect(documents.map { $0["path"] as? String } == [good])
+    }
+}

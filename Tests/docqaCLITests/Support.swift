@@ -1,0 +1,278 @@
+import Foundation
+import Testing
+
+// These tests run the built `docqa` executable as a user would, so they see exactly what a
+// user sees: exit code, stdout and stderr. They do not import DocQA; the few facts they
+// need from it (where the default models live) are restated here on purpose, so a change
+// there that breaks users' set-ups also breaks these tests.
+
+/// A setup problem that makes a test fail with a sentence saying what to do.
+struct SetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A fresh folder under the system temporary directory, removed when the last reference goes.
+final class ScratchFolder: Sendable {
+    let path: String
+
+    init() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("docqa-cli-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        path = url.resolvingSymlinksInPath().path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let target = file(name)
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try text.write(toFile: target, atomically: true, encoding: .utf8)
+        return target
+    }
+
+    @discardableResult
+    func copy(_ source: String, to name: String) throws -> String {
+        let target = file(name)
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: source, toPath: target)
+        return target
+    }
+
+    /// The names in the folder, hidden ones included, sorted.
+    func contents() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+    }
+}
+
+/// The repository's folders, found from this source file.
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let caseFile = root + "/samples/case-file"
+    static let damagedPDF = root + "/Tests/DocQATests/Fixtures/damaged.pdf"
+
+    /// The sample files, as `docqa` stores them (absolute paths).
+    static let caseFileDocuments = [
+        "amendment-1.pdf", "case-memo.md", "demand-letter.pdf",
+        "deposition-excerpt.txt", "email-thread.txt", "supply-agreement.pdf",
+    ].map { caseFile + "/" + $0 }
+
+    /// Words from the sample documents that must never reach stderr.
+    static let documentPhrases = ["Corvane", "Tallis", "Marlowe", "HV-220", "750,000"]
+}
+
+/// The default models where Scripts/bootstrap installs them: `$XDG_DATA_HOME/docqa/models`
+/// (an absolute XDG_DATA_HOME only, as in `Locations`), else `~/.local/share/docqa/models`.
+enum DefaultModels {
+    static let setupHint = "Run: bash Scripts/bootstrap"
+
+    static var directory: String {
+        let environment = ProcessInfo.processInfo.environment
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else {
+            base = (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        }
+        return base + "/docqa/models"
+    }
+
+    static var embedding: String { directory + "/all-MiniLM-L6-v2.f16.gguf" }
+    static var chat: String { directory + "/SmolLM2-135M-Instruct.Q4_1.gguf" }
+
+    /// Fails the calling test (by throwing) when a default model is missing; never skips.
+    static func require(chat needsChat: Bool = false) throws {
+        for path in [embedding] + (needsChat ? [chat] : []) where !FileManager.default.fileExists(atPath: path) {
+            throw SetupError("The default model \(path) is not installed, so this test cannot run. \(setupHint)")
+        }
+    }
+}
+
+/// The `docqa` executable that `swift build --build-tests` put next to the test bundle.
+///
+/// On Linux the test bundle is the executable `<products>/docqaPackageTests.xctest`, and
+/// `CommandLine.arguments[0]` and `Bundle.main.bundleURL` both lead to `<products>`; on macOS
+/// the bundle is a folder (`…xctest/Contents/MacOS/…`) inside `<products>`. So walk up from
+/// each a few levels and take the first executable regular file named `docqa`.
+enum DocQABinary {
+    static let located: Result<String, SetupError> = locate()
+
+    static func path() throws -> String { try located.get() }
+
+    private static func locate() -> Result<String, SetupError> {
+        var starts = [URL(fileURLWithPath: CommandLine.arguments[0]), Bundle.main.bundleURL]
+        if let executable = Bundle.main.executableURL { starts.append(executable) }
+        for start in starts {
+            var folder = start.resolvingSymlinksInPath()
+            for _ in 0..<5 {
+                let candidate = folder.appendingPathComponent("docqa").path
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue,
+                   FileManager.default.isExecutableFile(atPath: candidate) {
+                    return .success(candidate)
+                }
+                folder.deleteLastPathComponent()
+            }
+        }
+        return .failure(SetupError("""
+            The docqa executable was not found near the test bundle (\(CommandLine.arguments[0])). \
+            Build it with the tests: swift build --build-tests
+            """))
+    }
+}
+
+/// What one run of a program produced.
+struct CommandResult: CustomStringConvertible {
+    var arguments: [String]
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// The non-empty lines of stderr.
+    var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+
+    var description: String {
+        "`\(arguments.joined(separator: " "))` exited with \(status)\n--- stdout ---\n\(stdout)\n--- stderr ---\n\(stderr)"
+    }
+}
+
+/// Runs programs with output captured to files (no pipe can fill up and block) and a
+/// watchdog that kills a run that takes too long, so a hang fails the test instead of CI.
+enum ChildProcess {
+    /// Long enough for a model run on a busy two-core machine (an answer has taken 150 s
+    /// there), short enough that a hang fails the run instead of stalling CI.
+    static let modelTimeout = Duration.seconds(300)
+
+    /// Variables that would make `docqa` use something other than what a test names.
+    static let overriddenVariables = ["DOCQA_INDEX", "DOCQA_MODEL", "DOCQA_EMBEDDING_MODEL"]
+
+    /// Runs the built `docqa` with `arguments`.
+    static func docqa(_ arguments: [String], in folder: ScratchFolder,
+                      timeout: Duration = .seconds(120)) async throws -> CommandResult {
+        try await run(DocQABinary.path(), arguments, in: folder, timeout: timeout)
+    }
+
+    /// Runs `executable` with `arguments`; stdout and stderr are kept in hidden files in `folder`.
+    ///
+    /// - Throws: `SetupError` when the program cannot be started or was killed after `timeout`.
+    static func run(_ executable: String, _ arguments: [String], in folder: ScratchFolder,
+                    timeout: Duration = .seconds(120)) async throws -> CommandResult {
+        let captureFolder = folder.file(".captured")
+        try FileManager.default.createDirectory(atPath: captureFolder, withIntermediateDirectories: true)
+        let name = UUID().uuidString
+        let outPath = captureFolder + "/\(name).stdout"
+        let errPath = captureFolder + "/\(name).stderr"
+        guard FileManager.default.createFile(atPath: outPath, contents: nil),
+              FileManager.default.createFile(atPath: errPath, contents: nil),
+              let outHandle = FileHandle(forWritingAtPath: outPath),
+              let errHandle = FileHandle(forWritingAtPath: errPath) else {
+            throw SetupError("Could not create capture files in \(captureFolder).")
+        }
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        var environment = ProcessInfo.processInfo.environment
+        for variable in overriddenVariables { environment[variable] = nil }
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        var watchdog: Task<Void, Never>?
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: SetupError("Could not start \(executable): \(error)"))
+                return
+            }
+            let pid = process.processIdentifier
+            watchdog = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                // The whole group when the child leads one, so a traced `docqa` under
+                // strace or unshare dies with it.
+                _ = getpgid(pid) == pid ? kill(-pid, SIGKILL) : kill(pid, SIGKILL)
+            }
+        }
+        watchdog?.cancel()
+        let elapsed = start.duration(to: clock.now)
+
+        let result = CommandResult(
+            arguments: [(executable as NSString).lastPathComponent] + arguments,
+            status: process.terminationStatus,
+            stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+        if process.terminationReason == .uncaughtSignal, elapsed >= timeout {
+            throw SetupError("Killed after \(timeout) without finishing: \(result)")
+        }
+        return result
+    }
+
+    /// The full path of a program found on PATH, or nil.
+    static func which(_ program: String) -> String? {
+        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let folders = searchPath.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+        for folder in folders {
+            let candidate = folder + "/" + program
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
+
+/// Parses `text` as one JSON object.
+func jsonObject(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return try #require(value as? [String: Any], "not a JSON object: \(text)", sourceLocation: sourceLocation)
+}
+
+/// The members of `object[key]`, which must be an array of objects.
+func jsonObjects(_ object: [String: Any], _ key: String,
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
+    try #require(object[key] as? [[String: Any]], "`\(key)` is not an array of objects", sourceLocation: sourceLocation)
+}
+
+/// A page number field: an `Int`, or nil for JSON `null`. Anything else fails the test.
+func pageField(_ object: [String: Any], _ key: String,
+               sourceLocation: SourceLocation = #_sourceLocation) throws -> Int? {
+    if object[key] is NSNull { return nil }
+    return .some(try #require(object[key] as? Int, "`\(key)` is neither an integer nor null",
+                              sourceLocation: sourceLocation))
+}
+
+/// Collapses runs of whitespace (help text wraps at the terminal width) to single spaces.
+func collapsingWhitespace(_ text: String) -> String {
+    text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+}
+
+/// Fails the test when stderr contains a phrase from the sample documents or `extra` text.
+func expectNoDocumentText(in result: CommandResult, also extra: [String] = [],
+                          sourceLocation: SourceLocation = #_sourceLocation) {
+    for phrase in Repository.documentPhrases + extra {
+        #expect(!result.stderr.contains(phrase), "stderr contains \"\(phrase)\": \(result)",
+                sourceLocation: sourceLocation)
+    }
+}
+
+/// The suites that run the models, one test at a time. llama.cpp starts a thread per core
+/// and its threads wait for each other at every step, so two model runs side by side (or
+/// a busy machine) slow each other down far more than twice.
+@Suite(.serialized) enum ModelBackedTests {}
