@@ -67,7 +67,7 @@ public final class Answerer {
         result.timings.generatedTokens = generation.generatedTokens
         result.timings.generationSeconds = generation.totalSeconds - generation.promptSeconds
         result.notFound = text.isEmpty || text.uppercased().contains(Self.notFoundMarker)
-        result.citations = result.notFound ? [] : Self.citations(for: text, sources: sources)
+        result.citations = result.notFound ? [] : Self.citations(for: text, question: question, sources: sources)
         return result
     }
 
@@ -125,7 +125,7 @@ public final class Answerer {
 
     /// Citations the answer makes, checked against the sources; when it makes none, the
     /// sources whose words it shares most.
-    static func citations(for answer: String, sources: [Source]) -> [Citation] {
+    static func citations(for answer: String, question: String, sources: [Source]) -> [Citation] {
         func citation(_ source: Source, _ kind: Citation.Kind, supported: Bool) -> Citation {
             Citation(source: source.number, path: source.chunk.path, pageStart: source.chunk.pageStart,
                      pageEnd: source.chunk.pageEnd, kind: kind, supported: supported)
@@ -133,11 +133,11 @@ public final class Answerer {
         let cited = CitationCheck.citedNumbers(in: answer).compactMap { number, sentence -> Citation? in
             guard let source = sources.first(where: { $0.number == number }) else { return nil }
             let claim = sentence.replacing(#/\[[^\]]*\]/#, with: "")
-            return citation(source, .cited, supported: CitationCheck.isSupported(claim, by: source.text))
+            return citation(source, .cited, supported: CitationCheck.isSupported(claim, by: source.text, question: question))
         }
         if !cited.isEmpty { return cited }
-        let scored = sources.map { ($0, CitationCheck.support(of: answer, in: $0.text)) }
+        let scored = sources.map { ($0, CitationCheck.support(of: answer, in: $0.text, question: question)) }
         guard let best = scored.max(by: { $0.1 < $1.1 }), best.1 > 0 else { return [] }
-        return [citation(best.0, .matched, supported: CitationCheck.isSupported(answer, by: best.0.text))]
+        return [citation(best.0, .matched, supported: CitationCheck.isSupported(answer, by: best.0.text, question: question))]
     }
 }

@@ -20,17 +20,25 @@ enum CitationCheck {
         return found
     }
 
-    /// The share of `claim`'s content words that occur in `source` (1 when it has none).
-    static func support(of claim: String, in source: String) -> Double {
-        let claimWords = contentWords(claim)
+    /// The share of `claim`'s content words that occur in `source` (1 when it has none),
+    /// leaving out words the claim merely repeats from `question`.
+    static func support(of claim: String, in source: String, question: String = "") -> Double {
+        let claimWords = contentWords(claim).subtracting(contentWords(question))
         guard !claimWords.isEmpty else { return 1 }
         let sourceWords = contentWords(source)
         return Double(claimWords.intersection(sourceWords).count) / Double(claimWords.count)
     }
 
-    /// Whether a claim counts as supported by a source.
-    static func isSupported(_ claim: String, by source: String) -> Bool {
-        support(of: claim, in: source) >= 0.5
+    /// Whether a claim counts as supported by a source: it must add something to the
+    /// question, every number it states must occur in the source, and at least half of its
+    /// other new words too. An answer that only rephrases the question supports nothing.
+    static func isSupported(_ claim: String, by source: String, question: String = "") -> Bool {
+        let newWords = contentWords(claim).subtracting(contentWords(question))
+        guard !newWords.isEmpty else { return false }
+        let sourceWords = contentWords(source)
+        let numbers = newWords.filter { $0.contains(where: \.isNumber) }
+        guard numbers.isSubset(of: sourceWords) else { return false }
+        return support(of: claim, in: source, question: question) >= 0.5
     }
 
     static func sentences(of text: String) -> [Substring] {

@@ -1,0 +1,58 @@
+@testable import DocQA
+import Testing
+
+/// Parsing and checking the citations in an answer, without a model.
+@Suite struct CitationCheckTests {
+    /// Source numbers are found in the usual shapes, once each, in order of appearance.
+    @Test func citedNumbersAreParsed() {
+        let answer = "The cap is $750,000 [2]. The term ends March 2, 2026 [1, 3]. See also [Source 4] and [2][5]."
+        #expect(CitationCheck.citedNumbers(in: answer).map(\.number) == [2, 1, 3, 4, 5])
+        #expect(CitationCheck.citedNumbers(in: "No citations here, just 2024 and (3).").isEmpty)
+    }
+
+    /// A citation written after the full stop still belongs to its sentence.
+    @Test func citationAfterFullStopStaysWithItsSentence() {
+        let cited = CitationCheck.citedNumbers(in: "Delaware law governs. [3] The cure period is 30 days. [1]")
+        #expect(cited.map(\.number) == [3, 1])
+        #expect(cited[0].sentence.contains("Delaware"))
+        #expect(cited[1].sentence.contains("30 days"))
+    }
+
+    /// A claim is supported when its new words and every number it states are in the source.
+    @Test func supportNeedsTheAnswersOwnFactsInTheSource() {
+        let source = "13.2 Liability Cap. Each party's total liability shall not exceed $750,000 in the aggregate."
+        let question = "What is the cap on total liability under the agreement?"
+        #expect(CitationCheck.isSupported("The cap on total liability is $750,000.", by: source, question: question))
+        // Words echoed from the question do not make a wrong figure supported.
+        #expect(!CitationCheck.isSupported("The cap on total liability is 96 units.", by: source, question: question))
+        #expect(!CitationCheck.isSupported("The cap on total liability is $1,000,000.", by: source, question: question))
+        // Restating the question adds nothing, so it supports nothing.
+        #expect(!CitationCheck.isSupported("The cap on total liability under the agreement.", by: source, question: question))
+    }
+
+    /// The model's citations are checked; with none, the best-matching source is attributed.
+    @Test func answerCitationsAreCheckedAndFallBackToTheBestMatch() {
+        func chunk(_ id: Int64, _ text: String, page: Int) -> ChunkHit {
+            ChunkHit(chunkId: id, documentId: 1, path: "/case/agreement.pdf", ordinal: Int(id), text: text,
+                     pageStart: page, pageEnd: page, score: 0)
+        }
+        let sources = [
+            Source(number: 1, chunk: chunk(1, "The governing law is the law of the State of Delaware.", page: 5),
+                   text: "The governing law is the law of the State of Delaware."),
+            Source(number: 2, chunk: chunk(2, "Notices go to 1200 Industrial Parkway, Bethlehem.", page: 6),
+                   text: "Notices go to 1200 Industrial Parkway, Bethlehem."),
+        ]
+        let question = "Which law governs?"
+        let cited = Answerer.citations(for: "Delaware law governs [1]. Notices go to Bethlehem [2]. Also [7].",
+                                       question: question, sources: sources)
+        #expect(cited.map(\.source) == [1, 2])
+        #expect(cited.allSatisfy { $0.kind == .cited && $0.supported })
+
+        let wrong = Answerer.citations(for: "Delaware law governs [2].", question: question, sources: sources)
+        #expect(wrong.map(\.source) == [2] && wrong[0].supported == false)
+
+        let matched = Answerer.citations(for: "The State of Delaware.", question: question, sources: sources)
+        #expect(matched.map(\.source) == [1] && matched[0].kind == .matched && matched[0].supported)
+        #expect(matched[0].pageStart == 5)
+    }
+}
