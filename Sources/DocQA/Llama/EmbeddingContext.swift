@@ -6,7 +6,7 @@ import Foundation
 /// Owns one `llama_context`; keeps its model alive. Sequences are packed several to a
 /// micro-batch but never beyond `microBatchTokens`: attention cost grows with the square
 /// of the micro-batch, and on this class of machine 512-token micro-batches embed about
-/// 1.7 times faster than 4,096-token ones (see BENCHMARKS.md).
+/// twice as fast as 4,096-token ones (see BENCHMARKS.md).
 public final class EmbeddingContext {
     public let model: LlamaModel
     private var handle: OpaquePointer
