@@ -34,16 +34,15 @@ public enum DocumentExtractor {
     public static func extract(fileAt path: String) throws(DocQAError) -> ExtractedDocument {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let path = url.path
-        let name = url.lastPathComponent
         let fileExtension = url.pathExtension.lowercased()
 
-        try requireRegularFile(path, name: name)
+        try requireRegularFile(path)
 
         let document: ExtractedDocument
         if pdfExtensions.contains(fileExtension) {
             document = try extractPDF(path)
         } else if textExtensions.contains(fileExtension) {
-            document = try extractText(path, name: name)
+            document = try extractText(path)
         } else {
             throw unsupportedFormat(path)
         }
@@ -85,7 +84,7 @@ public enum DocumentExtractor {
         return ExtractedDocument(format: .pdf, pages: pages)
     }
 
-    private static func extractText(_ path: String, name: String) throws(DocQAError) -> ExtractedDocument {
+    private static func extractText(_ path: String) throws(DocQAError) -> ExtractedDocument {
         let bytes: Data
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -133,29 +132,5 @@ public enum DocumentExtractor {
         }
         // Unpaired surrogates make this nil instead of U+FFFD: the file is not clean UTF-16.
         return String(validating: units, as: UTF16.self)
-    }
-
-    /// Checks that `path` names something we can open as a file, before any reader
-    /// touches it: reading a FIFO or a device named `notes.txt` would block or never end.
-    private static func requireRegularFile(_ path: String, name: String) throws(DocQAError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DocQAError(.fileNotFound,
-                "this file does not exist; check the path and try again.", path: path)
-        }
-        guard !isDirectory.boolValue else {
-            throw DocQAError(.unreadableFile,
-                "this is a folder, not a file; name a file, or index the folder itself.",
-                path: path)
-        }
-        // `fileExists` follows symbolic links; so does this, by resolving first.
-        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type]
-            as? FileAttributeType
-        guard type == .typeRegular else {
-            throw DocQAError(.unreadableFile,
-                "this file is not a regular file (a pipe, socket or device); copy its contents "
-                + "into a file and index that.", path: path)
-        }
     }
 }

@@ -31,19 +31,9 @@ public final class PDFDocument {
     /// poppler reads its text. A PDF without any text is not an error here.
     public init(path: String) throws(DocQAError) {
         let path = URL(fileURLWithPath: path).standardizedFileURL.path
-        let name = URL(fileURLWithPath: path).lastPathComponent
         self.path = path
 
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DocQAError(.fileNotFound,
-                "this file does not exist; check the path and try again.", path: path)
-        }
-        guard !isDirectory.boolValue else {
-            throw DocQAError(.unreadableFile,
-                "this is a folder, not a PDF file; name a file, or index the folder itself.",
-                path: path)
-        }
+        try requireRegularFile(path)
 
         PopplerLog.silence()
         do throws(GLibError) {
@@ -53,7 +43,7 @@ public final class PDFDocument {
                 poppler_document_new_from_file(uri, nil, error)
             }
         } catch {
-            throw Self.describe(error, name: name, path: path)
+            throw Self.describe(error, path: path)
         }
     }
 
@@ -87,7 +77,7 @@ public final class PDFDocument {
         return PDFPage(handle: page, index: index, document: self)
     }
 
-    private static func describe(_ error: GLibError, name: String, path: String) -> DocQAError {
+    private static func describe(_ error: GLibError, path: String) -> DocQAError {
         if error.isEncrypted {
             return DocQAError(.encryptedPDF,
                 "this file is password-protected; remove the password (e.g. save an unprotected copy) "
