@@ -269,17 +269,8 @@ public final class IndexStore {
             }
             normalized.reserveCapacity(vectors.count)
             for (offset, vector) in vectors.enumerated() {
-                guard vector.count == model.dimension else {
-                    throw DocQAError(.invalidArgument,
-                        "Vector \(offset) has \(vector.count) values, but the index's embedding model "
-                        + "makes vectors of \(model.dimension).", path: documentPath)
-                }
-                guard let unit = Self.unitLength(vector) else {
-                    throw DocQAError(.invalidArgument,
-                        "Vector \(offset) contains NaN or infinity; the embedding model's output is unusable.",
-                        path: documentPath)
-                }
-                normalized.append(unit)
+                normalized.append(try Self.unitVector(vector, dimension: model.dimension,
+                                                      named: "Vector \(offset)", path: documentPath))
             }
         }
 
@@ -329,6 +320,25 @@ public final class IndexStore {
 
     /// `vector` scaled to unit length (computed in Double), zero stays zero; `nil` when it
     /// holds NaN or infinity.
+    /// `vector` scaled to unit length, after checking it fits the index's model.
+    ///
+    /// - Throws: `.invalidArgument`, naming the vector, when its length is not `dimension`
+    ///   or it holds NaN or infinity.
+    private static func unitVector(_ vector: [Float], dimension: Int, named name: String,
+                                   path: String) throws -> [Float] {
+        guard vector.count == dimension else {
+            throw DocQAError(.invalidArgument,
+                "\(name) has \(vector.count) values, but the index's embedding model "
+                + "makes vectors of \(dimension).", path: path)
+        }
+        guard let unit = unitLength(vector) else {
+            throw DocQAError(.invalidArgument,
+                "\(name) contains NaN or infinity; the embedding model's output is unusable.",
+                path: path)
+        }
+        return unit
+    }
+
     private static func unitLength(_ vector: [Float]) -> [Float]? {
         var sumOfSquares = 0.0
         for value in vector {
@@ -376,16 +386,7 @@ public final class IndexStore {
     ///   the wrong size.
     public func nearestChunks(to query: [Float], limit: Int) throws -> [ChunkHit] {
         guard limit > 0, let model = try embeddingModel() else { return [] }
-        guard query.count == model.dimension else {
-            throw DocQAError(.invalidArgument,
-                "The query vector has \(query.count) values, but the index's embedding model "
-                + "makes vectors of \(model.dimension).", path: path)
-        }
-        guard let unitQuery = Self.unitLength(query) else {
-            throw DocQAError(.invalidArgument,
-                "The query vector contains NaN or infinity; the embedding model's output is unusable.",
-                path: path)
-        }
+        let unitQuery = try Self.unitVector(query, dimension: model.dimension, named: "The query vector", path: path)
         let matrix = try loadedVectors(dimension: model.dimension)
         let best = matrix.nearest(to: unitQuery, limit: limit)
         let scores = Dictionary(best.map { ($0.chunkID, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
