@@ -29,14 +29,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Temporary folders and repository paths for both test targets; depends on nothing.
+        .target(
+            name: "DocQATestSupport",
+            path: "Tests/DocQATestSupport"
+        ),
         .testTarget(
             name: "DocQATests",
-            dependencies: ["DocQA"],
+            dependencies: ["DocQA", "DocQATestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "docqaCLITests",
-            dependencies: ["docqa"]
+            dependencies: ["docqa", "DocQATestSupport"]
         ),
     ]
 )

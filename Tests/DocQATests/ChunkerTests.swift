@@ -1,4 +1,5 @@
 @testable import DocQA
+import DocQATestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import DocQATestSupport
 import Foundation
 import Testing
 @testable import DocQA
@@ -127,9 +128,7 @@ struct DocumentWalkerTests {
 
     /// Every file the walker finds in the fixtures folder is one the extractor reads.
     @Test func walkerAndExtractorAgree() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures").path
-        let found = DocumentWalker.walk([fixtures])
+        let found = DocumentWalker.walk([Repository.fixtures])
         #expect(found.problems.isEmpty)
         #expect(found.files.map { URL(fileURLWithPath: $0).lastPathComponent } == [
             "blank.pdf", "bom-crlf.txt", "damaged.pdf", "encrypted.pdf", "hidden-text.pdf",

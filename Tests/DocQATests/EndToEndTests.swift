@@ -1,4 +1,5 @@
 @testable import DocQA
+import DocQATestSupport
 import Foundation
 import Testing
 
@@ -140,9 +141,8 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
     /// A bad file among good ones is reported with its reason and the others are indexed.
     @Test func badFilesDoNotStopTheRun() throws {
         let folder = try TestFolder()
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
         for name in ["damaged.pdf", "encrypted.pdf", "latin1.txt", "three-pages.pdf"] {
-            try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent(name).path, toPath: folder.file(name))
+            try folder.copy(Repository.fixture(name), to: name)
         }
         let store = try IndexStore(path: folder.file("index.sqlite"), create: true)
         let report = try Indexer(store: store, embedder: Embedder(modelPath: TestModels.embeddingModelPath))

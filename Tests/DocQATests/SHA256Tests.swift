@@ -1,3 +1,4 @@
+import DocQATestSupport
 import Foundation
 import Testing
 @testable import DocQA

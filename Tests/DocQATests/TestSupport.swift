@@ -1,40 +1,7 @@
 import DocQA
+import DocQATestSupport
 import Foundation
 import Testing
-
-/// A fresh folder under the system temporary directory, removed when the test is done.
-final class TestFolder {
-    let path: String
-
-    init() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("docqa-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        path = url.path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let target = file(name)
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try text.write(toFile: target, atomically: true, encoding: .utf8)
-        return target
-    }
-}
-
-/// The repository's folders, found from this source file.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let caseFile = root + "/samples/case-file"
-    static let questions = root + "/samples/questions.jsonl"
-}
 
 /// The default models, as Scripts/bootstrap installs them. A test that needs one fails
 /// with a message naming the setup command when it is missing; it never skips.
@@ -80,10 +47,7 @@ struct SampleQuestion: Decodable, Sendable, CustomTestStringConvertible {
 }
 
 /// The committed test fixture called `name` (see Fixtures/make-fixtures.sh).
-func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent(name).path
-}
+func fixture(_ name: String) -> String { Repository.fixture(name) }
 
 /// Runs `body` with the path of a fresh, empty temporary folder, removed afterwards.
 func withTemporaryFolder<T>(_ body: (String) throws -> T) throws -> T {

@@ -1,3 +1,4 @@
+import DocQATestSupport
 import Foundation
 import Testing
 
@@ -32,7 +33,7 @@ extension ModelBackedTests {
         /// 1-based pages for PDFs; the liability-cap clause (supply-agreement.pdf page 4) is among them.
         @Test func searchJSON() async throws {
             let index = try await SampleIndex.shared().ready()
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             let result = try await ChildProcess.docqa(["search", "What is the cap on each party's liability?",
                                                        "--index", index, "--top-k", "3", "--json"], in: folder)
             #expect(result.status == 0, "\(result)")
@@ -73,7 +74,7 @@ extension ModelBackedTests {
         /// indented snippet.
         @Test func searchText() async throws {
             let index = try await SampleIndex.shared().ready()
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             let result = try await ChildProcess.docqa(["search", "limitation of liability", "--index", index,
                                                        "--top-k", "2"], in: folder)
             #expect(result.status == 0, "\(result)")
@@ -94,7 +95,7 @@ extension ModelBackedTests {
         @Test func askJSON() async throws {
             try DefaultModels.require(chat: true)
             let index = try await SampleIndex.shared().ready()
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             let result = try await ChildProcess.docqa(["ask", Self.question, "--index", index, "--top-k", "3",
                                                        "--max-tokens", "24", "--json"], in: folder,
                                                       timeout: ChildProcess.modelTimeout)
@@ -145,7 +146,7 @@ extension ModelBackedTests {
         @Test func askStreamsAnswerThenSources() async throws {
             try DefaultModels.require(chat: true)
             let index = try await SampleIndex.shared().ready()
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             let result = try await ChildProcess.docqa(["ask", Self.question, "--index", index, "--top-k", "3",
                                                        "--max-tokens", "24"], in: folder,
                                                       timeout: ChildProcess.modelTimeout)
@@ -177,7 +178,7 @@ extension ModelBackedTests {
         /// the embedding model that built the index.
         @Test func statusJSON() async throws {
             let index = try await SampleIndex.shared().ready()
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             let result = try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder)
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
@@ -202,7 +203,7 @@ extension ModelBackedTests {
         /// Plain `status` names the index and model and counts the documents.
         @Test func statusText() async throws {
             let index = try await SampleIndex.shared().ready()
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             let result = try await ChildProcess.docqa(["status", "--index", index], in: folder)
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
@@ -218,7 +219,7 @@ extension ModelBackedTests {
         /// `--json` reports indexed 0, unchanged 6, and stderr lists each file as unchanged.
         @Test func reindexingReportsAllUnchanged() async throws {
             let shared = try await SampleIndex.shared().ready()
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             // The last connection to close checkpoints the WAL, so the main file is the whole index.
             let index = try folder.copy(shared, to: "copy.sqlite")
             let result = try await ChildProcess.docqa(["index", Repository.caseFile, "--index", index, "--json"],

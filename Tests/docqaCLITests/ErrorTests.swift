@@ -1,3 +1,4 @@
+import DocQATestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ struct ErrorTests {
     /// the path and says to run `docqa index`, and create no file.
     @Test(arguments: [["search", "liability cap"], ["ask", "What is the liability cap?"], ["status"]])
     func missingIndex(command: [String]) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         let index = folder.file("missing.sqlite")
         let result = try await ChildProcess.docqa(command + ["--index", index], in: folder)
         #expect(result.status == 1, "\(result)")
@@ -24,7 +25,7 @@ struct ErrorTests {
     /// do, and its bytes are unchanged (no WAL or journal files left next to it either).
     @Test(arguments: [["index", "docs"], ["status"], ["search", "liability cap"]])
     func notAnIndexFileIsLeftAlone(command: [String]) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         try folder.write("docs/note.txt", "The harbour office opens at nine in the morning.")
         let index = try folder.write("x.sqlite", "hello")
         let before = try #require(FileManager.default.contents(atPath: index))
@@ -43,7 +44,7 @@ struct ErrorTests {
     /// A missing embedding model exits 1 with one line naming the file and Scripts/bootstrap.
     @Test(arguments: ["index", "search"])
     func missingEmbeddingModel(command: String) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         try folder.write("docs/note.txt", "The harbour office opens at nine in the morning.")
         let model = folder.file("nonexistent.gguf")
         let index = folder.file("x.sqlite")
@@ -70,8 +71,8 @@ struct ErrorTests {
     /// stderr names the damaged file (and holds none of the good file's text).
     @Test func damagedPDFIsReportedAndTheRestIndexed() async throws {
         try DefaultModels.require()
-        let folder = try ScratchFolder()
-        let damaged = try folder.copy(Repository.damagedPDF, to: "docs/damaged.pdf")
+        let folder = try TestFolder()
+        let damaged = try folder.copy(Repository.fixture("damaged.pdf"), to: "docs/damaged.pdf")
         let good = try folder.write("docs/good.txt", "The Quillfeather warehouse opens at nine in the morning.")
         let index = folder.file("x.sqlite")
 

@@ -1,3 +1,4 @@
+import DocQATestSupport
 import Foundation
 import Testing
 
@@ -17,7 +18,7 @@ extension ModelBackedTests {
                 strace is not installed, so this test cannot prove that docqa opens no network \
                 socket. \(DefaultModels.setupHint) (it installs strace), or apt-get install strace.
                 """)
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             try folder.write("docs/harbour.txt", Self.document)
             let index = folder.file("x.sqlite")
             let docqa = try DocQABinary.path()
@@ -55,7 +56,7 @@ extension ModelBackedTests {
             let unshare = try #require(ChildProcess.which("unshare"), "unshare (util-linux) is not installed.")
             // Root can make a network namespace directly; anyone else needs a user namespace too.
             let namespace = getuid() == 0 ? ["--net"] : ["--user", "--map-root-user", "--net"]
-            let folder = try ScratchFolder()
+            let folder = try TestFolder()
             let probe = try await ChildProcess.run(unshare, namespace + ["--", "true"], in: folder)
             try #require(probe.status == 0, """
                 This system does not allow a new network namespace (`unshare \(namespace.joined(separator: " "))`), \

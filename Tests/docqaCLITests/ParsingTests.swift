@@ -1,3 +1,4 @@
+import DocQATestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 struct ParsingTests {
     /// `docqa --help` exits 0 and lists each subcommand with its abstract.
     @Test func topLevelHelpListsSubcommands() async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         let result = try await ChildProcess.docqa(["--help"], in: folder)
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
@@ -30,7 +31,7 @@ struct ParsingTests {
         ("status", "Example: docqa status --index acme"),
     ])
     func subcommandHelpShowsExample(command: String, example: String) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         let result = try await ChildProcess.docqa([command, "--help"], in: folder)
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
@@ -40,7 +41,7 @@ struct ParsingTests {
 
     /// `docqa --version` prints the version alone and exits 0.
     @Test func version() async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         let result = try await ChildProcess.docqa(["--version"], in: folder)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout == "0.1.0\n", "\(result)")
@@ -53,7 +54,7 @@ struct ParsingTests {
         (["search", "cap", "--bogus"], "Usage: docqa search <query>"),
     ])
     func unknownOptionIsAUsageError(arguments: [String], usage: String) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         let result = try await ChildProcess.docqa(arguments, in: folder)
         #expect(result.status == 64, "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")
@@ -68,7 +69,7 @@ struct ParsingTests {
         (["ask", "  "], "Error: The question is empty; ask something about the indexed documents.", "Usage: docqa ask"),
     ])
     func blankInputIsRejected(arguments: [String], message: String, usage: String) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         let result = try await ChildProcess.docqa(arguments, in: folder)
         #expect(result.status == 64, "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")
@@ -86,7 +87,7 @@ struct ParsingTests {
         (["search", "cap", "--top-k", "many"], "Error: The value 'many' is invalid for '--top-k <top-k>'"),
     ])
     func outOfRangeOptionsAreRejected(arguments: [String], message: String) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         let result = try await ChildProcess.docqa(arguments, in: folder)
         #expect(result.status == 64, "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")
@@ -96,7 +97,7 @@ struct ParsingTests {
     /// An index value that is neither a valid name nor a path exits 1 with one sentence.
     @Test(arguments: ["bad name!", ".hidden"])
     func invalidIndexNameIsRejected(name: String) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TestFolder()
         let result = try await ChildProcess.docqa(["status", "--index", name], in: folder)
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")

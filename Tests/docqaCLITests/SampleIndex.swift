@@ -1,3 +1,4 @@
+import DocQATestSupport
 import Foundation
 import Testing
 
@@ -10,12 +11,12 @@ actor SampleIndex {
     /// The index of the suite being run, set by the `.sampleIndex` trait.
     @TaskLocal static var current: SampleIndex?
 
-    let folder: ScratchFolder
+    let folder: TestFolder
     let path: String
     private var build: Task<CommandResult, any Error>?
 
     init() throws {
-        folder = try ScratchFolder()
+        folder = try TestFolder()
         path = folder.file("case-file.sqlite")
     }
 

@@ -1,3 +1,4 @@
+import DocQATestSupport
 import Foundation
 import Testing
 
@@ -10,63 +11,6 @@ import Testing
 struct SetupError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A fresh folder under the system temporary directory, removed when the last reference goes.
-final class ScratchFolder: Sendable {
-    let path: String
-
-    init() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("docqa-cli-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        path = url.resolvingSymlinksInPath().path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let target = file(name)
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try text.write(toFile: target, atomically: true, encoding: .utf8)
-        return target
-    }
-
-    @discardableResult
-    func copy(_ source: String, to name: String) throws -> String {
-        let target = file(name)
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: source, toPath: target)
-        return target
-    }
-
-    /// The names in the folder, hidden ones included, sorted.
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-    }
-}
-
-/// The repository's folders, found from this source file.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let caseFile = root + "/samples/case-file"
-    static let damagedPDF = root + "/Tests/DocQATests/Fixtures/damaged.pdf"
-
-    /// The sample files, as `docqa` stores them (absolute paths).
-    static let caseFileDocuments = [
-        "amendment-1.pdf", "case-memo.md", "demand-letter.pdf",
-        "deposition-excerpt.txt", "email-thread.txt", "supply-agreement.pdf",
-    ].map { caseFile + "/" + $0 }
-
-    /// Words from the sample documents that must never reach stderr.
-    static let documentPhrases = ["Corvane", "Tallis", "Marlowe", "HV-220", "750,000"]
 }
 
 /// The default models where Scripts/bootstrap installs them: `$XDG_DATA_HOME/docqa/models`
@@ -155,7 +99,7 @@ enum ChildProcess {
     static let overriddenVariables = ["DOCQA_INDEX", "DOCQA_MODEL", "DOCQA_EMBEDDING_MODEL"]
 
     /// Runs the built `docqa` with `arguments`.
-    static func docqa(_ arguments: [String], in folder: ScratchFolder,
+    static func docqa(_ arguments: [String], in folder: TestFolder,
                       timeout: Duration = .seconds(120)) async throws -> CommandResult {
         try await run(DocQABinary.path(), arguments, in: folder, timeout: timeout)
     }
@@ -163,7 +107,7 @@ enum ChildProcess {
     /// Runs `executable` with `arguments`; stdout and stderr are kept in hidden files in `folder`.
     ///
     /// - Throws: `SetupError` when the program cannot be started or was killed after `timeout`.
-    static func run(_ executable: String, _ arguments: [String], in folder: ScratchFolder,
+    static func run(_ executable: String, _ arguments: [String], in folder: TestFolder,
                     timeout: Duration = .seconds(120)) async throws -> CommandResult {
         let captureFolder = folder.file(".captured")
         try FileManager.default.createDirectory(atPath: captureFolder, withIntermediateDirectories: true)
