@@ -39,7 +39,8 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         return question.sources.contains { source in
             guard source.file == name else { return false }
             guard let page = source.page else { return true }
-            return (result.chunk.pageStart ?? 0)...(result.chunk.pageEnd ?? 0) ~= page
+            // Comparisons rather than a range, which would trap on a chunk with pageEnd < pageStart.
+            return (result.chunk.pageStart ?? 0) <= page && page <= (result.chunk.pageEnd ?? 0)
         }
     }.map { $0 + 1 }
 }
