@@ -7,9 +7,12 @@ struct AskCommand: ParsableCommand {
         commandName: "ask",
         abstract: "Answer a question from the indexed documents, citing file and page.",
         discussion: """
-            Retrieves the best passages, gives them to the chat model as numbered sources, \
-            streams the answer, then lists the sources it cites. When the documents do not \
-            answer the question, it says so.
+            Retrieves the best passages, picks the sentences in them that bear on the \
+            question, and asks the chat model for a short answer that cites them. Each \
+            sentence of the answer is checked against the passage it cites; the supporting \
+            sentences are quoted with file and page. When the passages do not cover the \
+            question, or the answer is not supported by them, docqa says the documents do \
+            not answer it and shows the closest passages.
 
             Example: docqa ask "What is the liability cap?" --index acme
             """
@@ -21,27 +24,15 @@ struct AskCommand: ParsableCommand {
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var embedding: EmbeddingOptions
     @OptionGroup var retrieval: RetrievalOptions
+    @OptionGroup var answering: AnsweringOptions
 
-    @Option(name: .customLong("model"),
-            help: ArgumentHelp("GGUF chat model. Env: DOCQA_MODEL. Default: SmolLM2-135M-Instruct from the data directory.",
-                               valueName: "path"))
-    var model: String?
-
-    @Option(name: .customLong("context"), help: "Chat model context length in tokens.")
-    var contextLength: Int = 4096
-
-    @Option(name: .customLong("max-tokens"), help: "Longest answer in tokens.")
-    var maxTokens: Int = 256
-
-    @Flag(help: "Print one JSON object (answer, notFound, citations, sources, timings) instead of streaming text.")
+    @Flag(help: "Print one JSON object (answer, notFound, citations, evidence, check, sources, timings).")
     var json = false
 
     func validate() throws {
         guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("The question is empty; ask something about the indexed documents.")
         }
-        guard contextLength >= 512 else { throw ValidationError("--context must be at least 512 tokens.") }
-        guard (16...4096).contains(maxTokens) else { throw ValidationError("--max-tokens must be between 16 and 4096.") }
     }
 
     func run() throws {
@@ -49,47 +40,74 @@ struct AskCommand: ParsableCommand {
             let clock = ContinuousClock()
             let start = clock.now
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: embedding.embeddingModelPath)
-            let chatModelPath = expand(model ?? ProcessInfo.processInfo.environment["DOCQA_MODEL"]
-                                       ?? Locations().defaultChatModel)
-            let answerer = try Answerer(modelPath: chatModelPath, contextLength: contextLength, maxAnswerTokens: maxTokens)
+            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let answerer = try answering.makeAnswerer(embedder: embedder)
 
             let retrievalStart = clock.now
-            let retrieved = try Retriever(store: store, embedder: embedder).retrieve(question, limit: retrieval.topK)
-            let retrievalSeconds = seconds(retrievalStart.duration(to: clock.now))
+            let found = try Retriever(store: store, embedder: embedder).retrieval(for: question, limit: retrieval.topK)
+            let retrievalSeconds = retrievalStart.duration(to: clock.now).inSeconds
 
-            var answer = try answerer.answer(question, from: retrieved) { piece in
-                if !json { printStreamed(piece) }
-            }
+            var answer = try answerer.answer(question, from: found)
             answer.timings.retrievalSeconds = retrievalSeconds
-            let total = seconds(start.duration(to: clock.now))
+            let total = start.duration(to: clock.now).inSeconds
             if json {
                 print(JSONOutput.render(JSONOutput.ask(answer, totalSeconds: total)))
                 return
             }
-            printStreamed("\n")
-            if answer.notFound {
-                print("\nThe indexed documents do not appear to answer this question.")
-                return
-            }
-            print("\nSources:")
-            for citation in answer.citations {
-                var notes: [String] = []
-                if citation.kind == .matched { notes.append("not cited by the model; the closest matching source") }
-                if !citation.supported { notes.append("its wording does not match the answer") }
-                let note = notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")"
-                print("  [\(citation.source)] \(location(citation.path, citation.pageStart, citation.pageEnd))\(note)")
-            }
-            if answer.citations.isEmpty {
-                print("  (the answer matches none of the sources)")
-            }
-            if !answer.citations.contains(where: \.supported) {
-                print("\nCaution: docqa could not match this answer to the text of its sources. Read the passages (docqa search) before relying on it.")
-            }
+            printAnswer(answer, closest: found.chunks)
         }
     }
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+/// Prints an answer for a person: the answer, the sentences that support it, and flags
+/// for anything docqa could not check.
+func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
+    if answer.notFound {
+        print("Not found: the indexed documents do not appear to answer this question.")
+        if let reason = answer.check.declineReason { print(reason) }
+        if !answer.draft.isEmpty {
+            print("\nUnverified draft (not supported by the passages; do not rely on it):\n  \(terminalSafe(answer.draft))")
+        }
+        if !closest.isEmpty {
+            print("\nClosest passages searched:")
+            for hit in closest.prefix(3) {
+                let snippet = hit.chunk.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                print("  \(location(hit.chunk.path, hit.chunk.pageStart, hit.chunk.pageEnd))  "
+                      + terminalSafe(String(snippet.prefix(160))) + (snippet.count > 160 ? "…" : ""))
+            }
+        }
+        return
+    }
+    print(terminalSafe(answer.text))
+    for sentence in answer.check.unsupportedSentences {
+        print("  (unsupported: docqa did not find this in the cited passage: \"\(terminalSafe(sentence))\")")
+    }
+    print("\nSources:")
+    for citation in answer.citations {
+        var notes: [String] = []
+        if citation.kind == .matched { notes.append("not cited by the model; the closest matching source") }
+        if !citation.supported { notes.append("its wording does not match the answer") }
+        let note = notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")"
+        print("  [\(citation.source)] \(location(citation.path, citation.pageStart, citation.pageEnd))\(note)")
+    }
+    if answer.citations.isEmpty {
+        print("  (the answer matches none of the sources)")
+    }
+    if !answer.evidence.isEmpty {
+        print("\nEvidence:")
+        for sentence in answer.evidence {
+            print("  \(location(sentence.path, sentence.pageStart, sentence.pageEnd)): \"\(terminalSafe(sentence.displayText))\"")
+        }
+    }
+    if !answer.citations.contains(where: \.supported) {
+        print("\nCaution: docqa could not match this answer to the text of its sources. Read the passages (docqa search) before relying on it.")
+    }
+}
+
+/// Text from documents or the model with control characters (escape sequences among
+/// them) replaced, so it cannot drive the terminal.
+func terminalSafe(_ text: String) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value) ? "\u{FFFD}" : scalar
+    }))
 }

@@ -31,7 +31,7 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             // Load the model first: a missing model must not leave an empty index behind.
-            let embedder = try Embedder(modelPath: embedding.embeddingModelPath)
+            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
             let store = try IndexStore(path: try indexOptions.indexPath(), create: true)
             let indexer = try Indexer(store: store, embedder: embedder)
             let report = try indexer.index(paths: paths) { path, outcome in

@@ -81,8 +81,13 @@ enum JSONOutput {
     }
 
     static func ask(_ answer: Answer, totalSeconds: Double) -> JSON {
+        .object(askMembers(answer, totalSeconds: totalSeconds))
+    }
+
+    /// The members of an answer object, shared by `ask` and `eval`/`batch` rows.
+    static func askMembers(_ answer: Answer, totalSeconds: Double) -> [(String, JSON)] {
         let timings = answer.timings
-        return .object([
+        return [
             ("answer", .string(answer.text)),
             ("notFound", .bool(answer.notFound)),
             ("citations", .array(answer.citations.map { citation in
@@ -95,6 +100,19 @@ enum JSONOutput {
                     ("supported", .bool(citation.supported)),
                 ])
             })),
+            ("evidence", .array(answer.evidence.map(evidence))),
+            ("check", .object([
+                ("coverage", .double(answer.check.coverage)),
+                ("missingTerms", .array(answer.check.missingTerms.map(JSON.string))),
+                ("bestSimilarity", .double(answer.check.bestSimilarity)),
+                ("evidenceSimilarity", .double(answer.check.evidenceSimilarity)),
+                ("evidenceCoverage", .double(answer.check.evidenceCoverage)),
+                ("meanLogProbability", .double(answer.check.meanLogProbability)),
+                ("minimumLogProbability", .double(answer.check.minimumLogProbability)),
+                ("unsupportedSentences", .array(answer.check.unsupportedSentences.map(JSON.string))),
+                ("declineReason", answer.check.declineReason.map(JSON.string) ?? .null),
+                ("draft", .string(answer.draft)),
+            ])),
             ("sources", .array(answer.sources.map { source in
                 .object([
                     ("source", .int(source.number)),
@@ -107,6 +125,7 @@ enum JSONOutput {
             })),
             ("timings", .object([
                 ("retrievalSeconds", .double(timings.retrievalSeconds)),
+                ("evidenceSeconds", .double(timings.evidenceSeconds)),
                 ("promptTokens", .int(timings.promptTokens)),
                 ("promptSeconds", .double(timings.promptSeconds)),
                 ("timeToFirstTokenSeconds", .optional(timings.timeToFirstToken)),
@@ -114,6 +133,18 @@ enum JSONOutput {
                 ("generationSeconds", .double(timings.generationSeconds)),
                 ("totalSeconds", .double(totalSeconds)),
             ])),
+        ]
+    }
+
+    static func evidence(_ sentence: EvidenceSentence) -> JSON {
+        .object([
+            ("text", .string(sentence.text)),
+            ("path", .string(sentence.path)),
+            ("pageStart", .optional(sentence.pageStart)),
+            ("pageEnd", .optional(sentence.pageEnd)),
+            ("chunkId", .int(Int(sentence.chunkId))),
+            ("byteStart", .int(sentence.byteStart)),
+            ("byteEnd", .int(sentence.byteEnd)),
         ])
     }
 

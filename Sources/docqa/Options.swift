@@ -18,13 +18,45 @@ struct IndexOptions: ParsableArguments {
 /// Selects the embedding model.
 struct EmbeddingOptions: ParsableArguments {
     @Option(name: .customLong("embedding-model"),
-            help: ArgumentHelp("GGUF embedding model. Env: DOCQA_EMBEDDING_MODEL. Default: all-MiniLM-L6-v2 from the data directory.",
-                               valueName: "path"))
+            help: ArgumentHelp("Installed embedding model name (see `docqa models`) or GGUF path. Env: DOCQA_EMBEDDING_MODEL. Default: the installed default.",
+                               valueName: "name|path"))
     var embeddingModel: String?
 
     var embeddingModelPath: String {
-        expand(embeddingModel ?? ProcessInfo.processInfo.environment["DOCQA_EMBEDDING_MODEL"]
-               ?? Locations().defaultEmbeddingModel)
+        get throws {
+            try ModelCatalog().resolve(embeddingModel ?? ProcessInfo.processInfo.environment["DOCQA_EMBEDDING_MODEL"],
+                                       role: .embedding)
+        }
+    }
+}
+
+/// Selects and sizes the chat model.
+struct AnsweringOptions: ParsableArguments {
+    @Option(name: .customLong("model"),
+            help: ArgumentHelp("Installed chat model name (see `docqa models`) or GGUF path. Env: DOCQA_MODEL. Default: the installed default.",
+                               valueName: "name|path"))
+    var model: String?
+
+    @Option(name: .customLong("context"), help: "Chat model context length in tokens.")
+    var contextLength: Int = 4096
+
+    @Option(name: .customLong("max-tokens"), help: "Longest answer in tokens.")
+    var maxTokens: Int = 128
+
+    func validate() throws {
+        guard contextLength >= 512 else { throw ValidationError("--context must be at least 512 tokens.") }
+        guard (16...4096).contains(maxTokens) else { throw ValidationError("--max-tokens must be between 16 and 4096.") }
+    }
+
+    var chatModelPath: String {
+        get throws {
+            try ModelCatalog().resolve(model ?? ProcessInfo.processInfo.environment["DOCQA_MODEL"], role: .chat)
+        }
+    }
+
+    func makeAnswerer(embedder: Embedder) throws -> Answerer {
+        try Answerer(modelPath: try chatModelPath, contextLength: contextLength, maxAnswerTokens: maxTokens,
+                     embedder: embedder)
     }
 }
 

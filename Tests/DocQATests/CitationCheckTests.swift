@@ -48,8 +48,12 @@ import Testing
         #expect(cited.map(\.source) == [1, 2])
         #expect(cited.allSatisfy { $0.kind == .cited && $0.supported })
 
+        // A wrong number is re-attributed to the source that holds the claim.
         let wrong = Answerer.citations(for: "Delaware law governs [2].", question: question, sources: sources)
-        #expect(wrong.map(\.source) == [2] && wrong[0].supported == false)
+        #expect(wrong.map(\.source) == [1] && wrong[0].kind == .matched && wrong[0].supported)
+        // A claim no source holds keeps its citation, marked unsupported.
+        let unsupported = Answerer.citations(for: "Texas law governs [2].", question: question, sources: sources)
+        #expect(unsupported.map(\.source) == [2] && unsupported[0].kind == .cited && !unsupported[0].supported)
 
         let matched = Answerer.citations(for: "The State of Delaware.", question: question, sources: sources)
         #expect(matched.map(\.source) == [1] && matched[0].kind == .matched && matched[0].supported)

@@ -12,7 +12,14 @@ enum TestModels {
         get throws { try require(Locations().defaultEmbeddingModel) }
     }
 
+    /// The fast chat tier (SmolLM2-135M): for tests of the llama.cpp layer, where the
+    /// model's quality does not matter and its speed does.
     static var chatModelPath: String {
+        get throws { try require(Locations().fastChatModel) }
+    }
+
+    /// The default chat model (Qwen2.5-Coder-1.5B), for the few tests of real answers.
+    static var defaultChatModelPath: String {
         get throws { try require(Locations().defaultChatModel) }
     }
 

@@ -30,7 +30,8 @@ enum DefaultModels {
     }
 
     static var embedding: String { directory + "/all-MiniLM-L6-v2.f16.gguf" }
-    static var chat: String { directory + "/SmolLM2-135M-Instruct.Q4_1.gguf" }
+    /// The default chat model (Scripts/models.tsv marks it `default`).
+    static var chat: String { directory + "/Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf" }
 
     /// Fails the calling test (by throwing) when a default model is missing; never skips.
     static func require(chat needsChat: Bool = false) throws {

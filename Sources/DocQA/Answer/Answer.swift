@@ -3,8 +3,11 @@ public struct Source: Sendable, Equatable {
     /// The number the prompt gave it: `[1]`, `[2]`, …
     public var number: Int
     public var chunk: ChunkHit
-    /// The text the model actually saw (a passage cut to fit the context is shorter than the chunk).
+    /// The text the model actually saw: the chunk's selected sentences, or the chunk cut
+    /// to fit the context.
     public var text: String
+    /// The sentences of the chunk the model saw, verbatim (empty when it saw the whole text).
+    public var sentences: [EvidenceSentence] = []
 }
 
 /// A source an answer relies on.
@@ -28,22 +31,54 @@ public struct Citation: Sendable, Equatable {
 /// How long each step took, in seconds, and how many tokens it handled.
 public struct AnswerTimings: Sendable, Equatable {
     public var retrievalSeconds: Double = 0
+    /// Choosing the evidence sentences (embedding them included).
+    public var evidenceSeconds = 0.0
     public var promptTokens = 0
     public var promptSeconds = 0.0
+    /// Seconds from the start of answering (evidence selection included) to the first text.
     public var timeToFirstToken: Double?
     public var generatedTokens = 0
     /// Seconds spent generating the answer, after the prompt was read.
     public var generationSeconds = 0.0
 }
 
+/// Why an answer was declined, or what the checks found when it was not.
+public struct AnswerCheck: Sendable, Equatable {
+    /// The share (0–1) of the question's key terms, weighted by rarity, that occur in the
+    /// retrieved passages.
+    public var coverage: Double
+    /// Key terms of the question that no retrieved passage contains, rarest first.
+    public var missingTerms: [String]
+    /// The highest cosine similarity between the question and one evidence sentence.
+    public var bestSimilarity: Double
+    /// For the sentences quoted as evidence: the highest cosine similarity to the question,
+    /// and the rarity-weighted share of the question's key terms they contain.
+    public var evidenceSimilarity: Double = 0
+    public var evidenceCoverage: Double = 0
+    /// How sure the model was of its answer: the mean and the lowest natural-log
+    /// probability of the tokens it generated (0 when it generated none).
+    public var meanLogProbability: Double = 0
+    public var minimumLogProbability: Double = 0
+    /// Sentences of the answer whose cited source does not contain their facts.
+    public var unsupportedSentences: [String]
+    /// When declined: one sentence on why.
+    public var declineReason: String?
+}
+
 /// An answer to one question, with the sources it was given and the ones it cites.
 public struct Answer: Sendable, Equatable {
     public var question: String
+    /// The answer, with citations like `[1]`; empty when `notFound`.
     public var text: String
     /// True when the documents do not answer the question: a normal outcome, not an error.
     public var notFound: Bool
     public var citations: [Citation]
+    /// The sentences, quoted verbatim from the cited sources, that support the answer.
+    public var evidence: [EvidenceSentence]
     public var sources: [Source]
+    /// What the model wrote when docqa declined its answer (empty otherwise).
+    public var draft: String = ""
+    public var check: AnswerCheck
     public var stopReason: StopReason?
     public var timings: AnswerTimings
 }

@@ -35,10 +35,18 @@ enum CitationCheck {
     static func isSupported(_ claim: String, by source: String, question: String = "") -> Bool {
         let newWords = contentWords(claim).subtracting(contentWords(question))
         guard !newWords.isEmpty else { return false }
-        let sourceWords = contentWords(source)
-        let numbers = newWords.filter { $0.contains(where: \.isNumber) }
-        guard numbers.isSubset(of: sourceWords) else { return false }
+        // Whole numbers, so that "$548,000" is not supported by a "548" and a "000" that
+        // occur apart in the source.
+        guard numbers(in: claim).subtracting(numbers(in: question)).isSubset(of: numbers(in: source)) else { return false }
         return support(of: claim, in: source, question: question) >= 0.5
+    }
+
+    /// The numbers written in `text`, digits only ("$1,962,310.00" gives "196231000",
+    /// "3.5" gives "35"; a trailing full stop or comma is punctuation, not part of it).
+    static func numbers(in text: some StringProtocol) -> Set<String> {
+        Set(String(text).matches(of: #/\d(?:[\d,.]*\d)?/#).map { match in
+            String(match.output.filter(\.isNumber))
+        })
     }
 
     static func sentences(of text: String) -> [Substring] {

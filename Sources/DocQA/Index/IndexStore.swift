@@ -459,8 +459,7 @@ public final class IndexStore {
         let query = Self.ftsQuery(for: text)
         guard !query.isEmpty else { return [] }
         let statement = try db.prepare("""
-            SELECT c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end,
-                   chunks_fts.rank
+            SELECT \(Self.hitColumns), chunks_fts.rank
             FROM chunks_fts
             JOIN chunks AS c ON c.id = chunks_fts.rowid
             JOIN documents AS d ON d.id = c.document_id
@@ -473,10 +472,20 @@ public final class IndexStore {
         var hits: [ChunkHit] = []
         while try statement.step() {
             var hit = Self.readHit(statement)
-            hit.score = -statement.double(at: 7)
+            hit.score = -statement.double(at: 8)
             hits.append(hit)
         }
         return hits
+    }
+
+    /// How many chunks contain `word` (after the keyword index's stemming), for weighting
+    /// rare words over common ones. A text with no word gives 0.
+    public func chunkFrequency(of word: String) throws -> Int {
+        let query = Self.ftsQuery(for: word)
+        guard !query.isEmpty else { return 0 }
+        let statement = try db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?1")
+        try statement.bind(query, at: 1)
+        return try statement.step() ? statement.int(at: 0) : 0
     }
 
     /// `text` as an FTS5 query that can only mean "any of these words": each word in
@@ -493,12 +502,13 @@ public final class IndexStore {
         return words.joined(separator: " OR ")
     }
 
-    private static let hitColumns = "c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end"
+    private static let hitColumns = "c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end, c.byte_start"
 
     private static func readHit(_ row: Statement) -> ChunkHit {
         ChunkHit(chunkId: row.int64(at: 0), documentId: row.int64(at: 1), path: row.string(at: 2),
                  ordinal: row.int(at: 3), text: row.string(at: 4),
-                 pageStart: row.optionalInt(at: 5), pageEnd: row.optionalInt(at: 6), score: 0)
+                 pageStart: row.optionalInt(at: 5), pageEnd: row.optionalInt(at: 6), score: 0,
+                 byteStart: row.int(at: 7))
     }
 
     /// The chunks with the given ids, in the order given, each with score 0. Ids not in

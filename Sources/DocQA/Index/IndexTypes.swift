@@ -72,10 +72,14 @@ public struct ChunkHit: Sendable, Equatable {
     /// negated BM25 for keyword search, 0 for chunks fetched by id. Scores from different
     /// searches are not comparable.
     public var score: Double
+    /// UTF-8 offset of the chunk's first byte in its document's extracted text (pages
+    /// joined by a blank line).
+    public var byteStart: Int
 
     /// A search result; `IndexStore` makes these, tests and callers may too.
     public init(chunkId: Int64, documentId: Int64, path: String, ordinal: Int, text: String,
-                pageStart: Int?, pageEnd: Int?, score: Double) {
+                pageStart: Int?, pageEnd: Int?, score: Double, byteStart: Int = 0) {
+        self.byteStart = byteStart
         self.chunkId = chunkId
         self.documentId = documentId
         self.path = path

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A passage found for a query, with how each search ranked it.
 public struct RetrievedChunk: Sendable, Equatable {
     public var chunk: ChunkHit
@@ -8,6 +10,16 @@ public struct RetrievedChunk: Sendable, Equatable {
     /// 1-based ranks in each search, when that search found the chunk.
     public var vectorRank: Int?
     public var keywordRank: Int?
+}
+
+/// What retrieval found for a question, with what answering reuses from it.
+public struct Retrieval: Sendable {
+    public var chunks: [RetrievedChunk]
+    /// The question's embedding (unit length).
+    public var queryVector: [Float]
+    /// The question's key terms (stemmed) weighted by rarity in the index: inverse chunk
+    /// frequency, highest for words no chunk contains.
+    public var termWeights: [String: Double]
 }
 
 /// Finds the passages most relevant to a query by fusing vector and keyword search.
@@ -34,11 +46,34 @@ public struct Retriever {
     ///   database and model errors. An empty index gives no results, not an error.
     public func retrieve(_ query: String, limit: Int) throws -> [RetrievedChunk] {
         guard limit > 0 else { return [] }
+        return try retrieval(for: query, limit: limit).chunks
+    }
+
+    /// The best `limit` chunks for `question`, its embedding and its key terms' weights.
+    ///
+    /// - Throws: as `retrieve`.
+    public func retrieval(for question: String, limit: Int) throws -> Retrieval {
         if let indexed = try store.embeddingModel(), indexed != embedder.info {
             try store.bindEmbeddingModel(embedder.info)  // throws the mismatch error with both names
         }
+        let vector = try embedder.embedQuery(question)
+        let chunks = limit > 0 ? try fuse(question, vector: vector, limit: limit) : []
+        return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question))
+    }
+
+    /// Inverse chunk frequency of each key term of `question`: ln((N + 1) / (n + 0.5)).
+    public func termWeights(for question: String) throws -> [String: Double] {
+        let total = Double(try store.counts().chunks)
+        var weights: [String: Double] = [:]
+        for (word, term) in Terms.keyWords(question, droppingQuestionWords: true) {
+            let frequency = Double(try store.chunkFrequency(of: word))
+            weights[term] = max(weights[term] ?? 0, log((total + 1) / (frequency + 0.5)))
+        }
+        return weights
+    }
+
+    private func fuse(_ query: String, vector: [Float], limit: Int) throws -> [RetrievedChunk] {
         let candidates = max(limit * candidatesPerResult, 20)
-        let vector = try embedder.embedQuery(query)
         let semantic = try store.nearestChunks(to: vector, limit: candidates)
         let keyword = try store.keywordSearch(query, limit: candidates)
 

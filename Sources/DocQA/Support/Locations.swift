@@ -8,8 +8,11 @@ import Foundation
 public struct Locations: Sendable {
     public var dataDirectory: String
 
-    /// Default model files, as Scripts/bootstrap installs them.
-    public static let defaultChatModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    /// Default model files, as Scripts/bootstrap installs them (Scripts/models.tsv); used
+    /// when the models folder has no manifest.
+    public static let defaultChatModelFile = "Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf"
+    /// The fast chat tier: much quicker, much less often right.
+    public static let fastChatModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf"
     public static let defaultEmbeddingModelFile = "all-MiniLM-L6-v2.f16.gguf"
     public static let defaultIndexName = "default"
 
@@ -27,6 +30,7 @@ public struct Locations: Sendable {
     public var modelsDirectory: String { (dataDirectory as NSString).appendingPathComponent("models") }
     public var indexesDirectory: String { (dataDirectory as NSString).appendingPathComponent("indexes") }
     public var defaultChatModel: String { (modelsDirectory as NSString).appendingPathComponent(Self.defaultChatModelFile) }
+    public var fastChatModel: String { (modelsDirectory as NSString).appendingPathComponent(Self.fastChatModelFile) }
     public var defaultEmbeddingModel: String {
         (modelsDirectory as NSString).appendingPathComponent(Self.defaultEmbeddingModelFile)
     }

@@ -1,0 +1,161 @@
+@testable import DocQA
+import DocQATestSupport
+import Foundation
+import Testing
+
+/// Evidence selection, label-echo stripping and the not-found decision, without a chat model.
+@Suite struct EvidenceTests {
+    private func hit(_ id: Int64, _ text: String, path: String = "/case/agreement.pdf", page: Int? = 3,
+                     byteStart: Int = 0) -> RetrievedChunk {
+        RetrievedChunk(chunk: ChunkHit(chunkId: id, documentId: id, path: path, ordinal: 0, text: text,
+                                       pageStart: page, pageEnd: page, score: 0, byteStart: byteStart),
+                       score: 1, similarity: nil, vectorRank: nil, keywordRank: nil)
+    }
+
+    private func sentences(_ text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        return EvidenceSelector.sentenceRanges(in: text).map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    /// PDF line breaks inside a sentence do not split it; full stops, blank lines and
+    /// headings do; abbreviations do not.
+    @Test func sentencesFollowPunctuationNotLayout() {
+        let text = """
+            7. LIMITATION OF LIABILITY
+            The total liability of either party shall not exceed
+            $750,000 in the aggregate. Mr. Tallis signed on behalf of
+            the Seller. See Sec. 4 for notices.
+
+            Payment is due in thirty (30) days.
+            """
+        #expect(sentences(text) == [
+            "7. LIMITATION OF LIABILITY",
+            "The total liability of either party shall not exceed\n$750,000 in the aggregate.",
+            "Mr. Tallis signed on behalf of\nthe Seller.",
+            "See Sec. 4 for notices.",
+            "Payment is due in thirty (30) days.",
+        ])
+    }
+
+    /// Without embeddings, the sentence holding the question's rare key terms is chosen,
+    /// and its offsets point at exactly its text in the document.
+    @Test func keywordEvidenceIsVerbatimWithOffsets() throws {
+        let first = "Deliveries are made to the Buyer's dock. The liability cap is $750,000 in the aggregate. Notices go by mail."
+        let second = "The agreement is governed by the law of Delaware."
+        let document = "Preamble text.\n\n" + first
+        let offset = document.utf8.count - first.utf8.count
+        var selector = EvidenceSelector()
+        selector.tokenBudget = 30
+        let groups = try selector.select(
+            question: "What is the liability cap?", from: [hit(1, first, byteStart: offset), hit(2, second, page: 5)],
+            weights: ["liability": 3, "cap": 3], queryVector: nil, embed: nil,
+            countTokens: { $0.split(separator: " ").count })
+        let chosen = try #require(groups.first)
+        #expect(chosen.contains { $0.text == "The liability cap is $750,000 in the aggregate." })
+        for sentence in chosen {
+            let bytes = Array(document.utf8)[sentence.byteStart..<sentence.byteEnd]
+            #expect(String(decoding: bytes, as: UTF8.self) == sentence.text)
+            #expect(sentence.path == "/case/agreement.pdf" && sentence.pageStart == 3)
+        }
+        #expect(!groups.flatMap { $0 }.contains { $0.text.contains("Delaware") }, "over budget: \(groups)")
+    }
+
+    /// Copies of the prompt's source labels are removed from the answer; citations stay.
+    @Test(arguments: [
+        ("[2] (agreement.pdf, page 3) The cap is $750,000.", "[2] The cap is $750,000."),
+        ("The cap is $750,000 (agreement.pdf, page 3) [1].", "The cap is $750,000 [1]."),
+        ("Answer: The cap is $750,000 [Source 1].", "The cap is $750,000 [1]."),
+        ("The cap is $750,000 [1].\n\nQuestion: What else?", "The cap is $750,000 [1]."),
+        ("agreement.pdf, page 3: The cap is $750,000 [1].", ": The cap is $750,000 [1]."),
+    ])
+    func labelEchoesAreStripped(_ raw: String, _ expected: String) {
+        let source = Source(number: 1, chunk: hit(1, "The cap is $750,000.").chunk, text: "The cap is $750,000.")
+        var second = source
+        second.number = 2
+        #expect(Answerer.cleaned(raw, sources: [source, second]) == expected)
+    }
+
+    /// A question whose rare key terms no passage contains is declined before the model
+    /// runs; one whose terms are all there is not.
+    @Test func coverageDecidesBeforeAnswering() {
+        let passages = ["The total liability of either party shall not exceed $750,000.",
+                        "This agreement is governed by the laws of the State of Delaware."]
+        let weights = Dictionary(uniqueKeysWithValues: [("judge", 5.0), ("presiding", 5.0), ("lawsuit", 4.0),
+                                                          ("liability", 2.0), ("total", 1.0)].map { (Terms.stem($0), $1) })
+        let policy = NotFoundPolicy()
+
+        let (low, missing) = NotFoundPolicy.coverage(of: "Which judge is presiding over the lawsuit?", in: passages,
+                                                     weights: weights)
+        #expect(low < policy.minimumCoverage)
+        #expect(missing.prefix(2).contains("judge"))
+        #expect(policy.declineBeforeAnswering(coverage: low, missingTerms: missing)?.contains("'judge'") == true)
+
+        let (high, none) = NotFoundPolicy.coverage(of: "What is the total liability?", in: passages, weights: weights)
+        #expect(high == 1 && none.isEmpty)
+        #expect(policy.declineBeforeAnswering(coverage: high, missingTerms: none) == nil)
+    }
+
+    /// An answer no cited passage supports is declined; a supported one is kept.
+    @Test func supportDecidesAfterAnswering() {
+        let policy = NotFoundPolicy()
+        func citation(supported: Bool) -> Citation {
+            Citation(source: 1, path: "/a.pdf", pageStart: 1, pageEnd: 1, kind: .cited, supported: supported)
+        }
+        let check = AnswerCheck(coverage: 0.9, missingTerms: [], bestSimilarity: 0.6, evidenceSimilarity: 0.6,
+                                evidenceCoverage: 0.8, unsupportedSentences: [], declineReason: nil)
+        #expect(policy.declineAfterAnswering(text: "Judge Ito [1].", citations: [citation(supported: false)], check: check) != nil)
+        #expect(policy.declineAfterAnswering(text: "Judge Ito.", citations: [], check: check) != nil)
+        #expect(policy.declineAfterAnswering(text: "$750,000 [1].", citations: [citation(supported: true)], check: check) == nil)
+        #expect(policy.declineAfterAnswering(text: " ", citations: [], check: check) != nil)
+        // Supported, but the sentence holding the figure is about something else.
+        var offTopic = check
+        offTopic.evidenceSimilarity = 0.2
+        #expect(policy.declineAfterAnswering(text: "$750,000 [1].", citations: [citation(supported: true)],
+                                             check: offTopic)?.contains("not about the question") == true)
+        // Scored without embeddings (similarities all 0): the similarity check does not apply.
+        var keywordsOnly = offTopic
+        keywordsOnly.bestSimilarity = 0
+        keywordsOnly.evidenceSimilarity = 0
+        #expect(policy.declineAfterAnswering(text: "$750,000 [1].", citations: [citation(supported: true)],
+                                             check: keywordsOnly) == nil)
+    }
+
+    /// Answer sentences whose facts are not in the passage they cite are flagged.
+    @Test func unsupportedSentencesAreFlagged() {
+        let source = Source(number: 1, chunk: hit(1, "The cap is $750,000.").chunk, text: "The cap is $750,000 in the aggregate.")
+        let flagged = Answerer.unsupportedSentences(of: "The cap is $750,000 [1]. It rises to $900,000 in 2027 [1].",
+                                                    question: "What is the cap?", sources: [source])
+        #expect(flagged == ["It rises to $900,000 in 2027 [1]."])
+    }
+}
+
+/// The installed-models manifest and how `--model` names resolve.
+@Suite struct ModelCatalogTests {
+    static let manifest = """
+        name\trole\tinstall\tfile\tbytes\tsha256\tdefault\tdescription
+        minilm-l6-v2\tembedding\tdefault\tall-MiniLM-L6-v2.f16.gguf\t46223616\t88e2\tyes\tMiniLM
+        smollm2-135m\tchat\tdefault\tSmolLM2-135M-Instruct.Q4_1.gguf\t98362432\tb179\tno\tfast
+        qwen2.5-coder-1.5b\tchat\tdefault\tqwen.gguf\t1117320768\tcc32\tyes\tbest
+        broken line without tabs
+        """
+
+    @Test func manifestRowsAndDefaults() throws {
+        let catalog = ModelCatalog(models: ModelCatalog.parse(Self.manifest, folder: "/m"), folder: "/m")
+        #expect(catalog.models.map(\.name) == ["minilm-l6-v2", "smollm2-135m", "qwen2.5-coder-1.5b"])
+        #expect(catalog.defaultModel(for: .chat)?.name == "qwen2.5-coder-1.5b")
+        #expect(catalog.defaultModel(for: .embedding)?.path == "/m/all-MiniLM-L6-v2.f16.gguf")
+        #expect(try catalog.resolve(nil, role: .chat) == "/m/qwen.gguf")
+        #expect(try catalog.resolve("SmolLM2-135M", role: .chat) == "/m/SmolLM2-135M-Instruct.Q4_1.gguf")
+        #expect(try catalog.resolve("/x/other.gguf", role: .chat) == "/x/other.gguf")
+        let error = capturedError { _ = try catalog.resolve("llama-70b", role: .chat) }
+        #expect(error?.code == .modelNotFound)
+        #expect(error?.message.contains("smollm2-135m, qwen2.5-coder-1.5b") == true)
+    }
+
+    @Test func missingManifestFallsBackToTheDefaultFiles() throws {
+        let folder = try TestFolder()
+        let catalog = ModelCatalog(locations: Locations(environment: ["XDG_DATA_HOME": folder.path]))
+        #expect(catalog.defaultModel(for: .chat)?.fileName == Locations.defaultChatModelFile)
+        #expect(catalog.defaultModel(for: .embedding)?.fileName == Locations.defaultEmbeddingModelFile)
+    }
+}
