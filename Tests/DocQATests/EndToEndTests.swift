@@ -137,7 +137,7 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
     /// into numbered sources in rank order, each source's text made of its sentences.
     @Test func promptCarriesSelectedSentences() throws {
         let retriever = try SampleIndex.retriever()
-        let question = "What is the most either party can be liable for under the agreement?"
+        let question = try #require(try SampleQuestion.all().first { $0.id == "q04" }).question
         let found = try retriever.retrieval(for: question, limit: 5)
         let answerer = try Answerer(modelPath: TestModels.chatModelPath, contextLength: 2048, embedder: retriever.embedder)
         answerer.selectsEvidenceOnly = true

@@ -76,10 +76,10 @@ extension ModelBackedTests {
                                                    timeout: ChildProcess.modelTimeout)
             #expect(asked.status == 0, "\(asked)")
             #expect(asked.stderr.isEmpty, "\(asked)")
-            // What the tiny default model answers varies; the run must end in a sources block
-            // or the not-found sentence either way.
+            // Answered or declined, the run must end in a sources block or the not-found sentence.
             #expect(asked.stdout.contains("\nSources:\n")
-                    || asked.stdout.contains("The indexed documents do not appear to answer this question."), "\(asked)")
+                    || asked.stdout.hasPrefix("Not found: the indexed documents do not appear to answer this question."),
+                    "\(asked)")
         }
     }
 }
