@@ -34,11 +34,6 @@ func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// Writes to stdout immediately (streamed answers must not wait for a newline).
-func printStreamed(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
-}
-
 /// `path:page` or `path:start-end`, or just the path for files without pages.
 func location(_ path: String, _ start: Int?, _ end: Int?) -> String {
     switch (start, end) {

@@ -46,19 +46,24 @@ public struct Retriever {
     ///   database and model errors. An empty index gives no results, not an error.
     public func retrieve(_ query: String, limit: Int) throws -> [RetrievedChunk] {
         guard limit > 0 else { return [] }
-        return try retrieval(for: query, limit: limit).chunks
+        return try fuse(query, vector: try queryVector(query), limit: limit)
     }
 
     /// The best `limit` chunks for `question`, its embedding and its key terms' weights.
     ///
     /// - Throws: as `retrieve`.
     public func retrieval(for question: String, limit: Int) throws -> Retrieval {
+        let vector = try queryVector(question)
+        let chunks = limit > 0 ? try fuse(question, vector: vector, limit: limit) : []
+        return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question))
+    }
+
+    /// The query's embedding, after checking that the index was built with this model.
+    private func queryVector(_ query: String) throws -> [Float] {
         if let indexed = try store.embeddingModel(), indexed != embedder.info {
             try store.bindEmbeddingModel(embedder.info)  // throws the mismatch error with both names
         }
-        let vector = try embedder.embedQuery(question)
-        let chunks = limit > 0 ? try fuse(question, vector: vector, limit: limit) : []
-        return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question))
+        return try embedder.embedQuery(query)
     }
 
     /// Inverse chunk frequency of each key term of `question`: ln((N + 1) / (n + 0.5)).
