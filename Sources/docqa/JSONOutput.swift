@@ -107,8 +107,6 @@ enum JSONOutput {
                 ("bestSimilarity", .double(answer.check.bestSimilarity)),
                 ("evidenceSimilarity", .double(answer.check.evidenceSimilarity)),
                 ("evidenceCoverage", .double(answer.check.evidenceCoverage)),
-                ("meanLogProbability", .double(answer.check.meanLogProbability)),
-                ("minimumLogProbability", .double(answer.check.minimumLogProbability)),
                 ("unsupportedSentences", .array(answer.check.unsupportedSentences.map(JSON.string))),
                 ("declineReason", answer.check.declineReason.map(JSON.string) ?? .null),
                 ("draft", .string(answer.draft)),

@@ -149,7 +149,6 @@ extension ModelBackedTests {
 
             let check = try #require(output["check"] as? [String: Any])
             #expect(Set(check.keys) == ["coverage", "missingTerms", "bestSimilarity", "evidenceSimilarity", "evidenceCoverage",
-                                        "meanLogProbability", "minimumLogProbability",
                                         "unsupportedSentences", "declineReason", "draft"])
             #expect(check["declineReason"] is NSNull, "\(result)")
 

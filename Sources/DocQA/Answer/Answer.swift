@@ -55,10 +55,6 @@ public struct AnswerCheck: Sendable, Equatable {
     /// and the rarity-weighted share of the question's key terms they contain.
     public var evidenceSimilarity: Double = 0
     public var evidenceCoverage: Double = 0
-    /// How sure the model was of its answer: the mean and the lowest natural-log
-    /// probability of the tokens it generated (0 when it generated none).
-    public var meanLogProbability: Double = 0
-    public var minimumLogProbability: Double = 0
     /// Sentences of the answer whose cited source does not contain their facts.
     public var unsupportedSentences: [String]
     /// When declined: one sentence on why.

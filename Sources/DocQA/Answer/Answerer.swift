@@ -104,11 +104,6 @@ public final class Answerer {
         result.timings.timeToFirstToken = generation.timeToFirstToken.map { $0 + generationStart.inSeconds }
         result.timings.generatedTokens = generation.generatedTokens
         result.timings.generationSeconds = generation.totalSeconds - generation.promptSeconds
-        let logProbabilities = generation.tokenLogProbabilities
-        if !logProbabilities.isEmpty {
-            result.check.meanLogProbability = logProbabilities.reduce(0, +) / Double(logProbabilities.count)
-            result.check.minimumLogProbability = logProbabilities.min() ?? 0
-        }
 
         let text = Self.cleaned(generation.text, sources: sources)
         let citations = Self.citations(for: text, question: question, sources: sources)

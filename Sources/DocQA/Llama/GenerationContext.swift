@@ -25,9 +25,6 @@ public struct GenerationResult: Sendable, Equatable {
     public var promptSeconds: Double
     /// Seconds for the whole call.
     public var totalSeconds: Double
-    /// The natural-log probability the model gave each generated token (before sampling
-    /// settings), in order: how sure it was of what it wrote.
-    public var tokenLogProbabilities: [Double] = []
 }
 
 /// A llama.cpp context that generates text from a prompt.
@@ -126,13 +123,8 @@ public final class GenerationContext {
             return onText(piece)
         }
 
-        var logProbabilities: [Double] = []
-        let vocabularySize = model.vocabularySize
         while generated < maxTokens {
             let token = sampler.sample(handle)
-            if let logits = llama_get_logits_ith(handle, -1) {
-                logProbabilities.append(Self.logProbability(of: token, logits: UnsafeBufferPointer(start: logits, count: vocabularySize)))
-            }
             if model.isEndOfGeneration(token) {
                 reason = .endOfGeneration
                 break
@@ -154,15 +146,6 @@ public final class GenerationContext {
         _ = emit(accumulator.flush())
         return GenerationResult(text: text, stopReason: reason, promptTokens: prompt.count,
                                 generatedTokens: generated, timeToFirstToken: firstTokenTime,
-                                promptSeconds: promptSeconds, totalSeconds: seconds(since: start),
-                                tokenLogProbabilities: logProbabilities)
-    }
-
-    /// log softmax(logits)[token], computed stably.
-    static func logProbability(of token: LlamaToken, logits: UnsafeBufferPointer<Float>) -> Double {
-        guard Int(token) >= 0, Int(token) < logits.count, let maximum = logits.max() else { return 0 }
-        var sum = 0.0
-        for value in logits { sum += exp(Double(value - maximum)) }
-        return Double(logits[Int(token)] - maximum) - log(sum)
+                                promptSeconds: promptSeconds, totalSeconds: seconds(since: start))
     }
 }
