@@ -14,7 +14,7 @@ import Testing
 
     private func sentences(_ text: String) -> [String] {
         let bytes = Array(text.utf8)
-        return EvidenceSelector.sentenceRanges(in: text).map { String(decoding: bytes[$0], as: UTF8.self) }
+        return EvidenceSelector.sentenceRanges(in: bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
     /// PDF line breaks inside a sentence do not split it; full stops, blank lines and

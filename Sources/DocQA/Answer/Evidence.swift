@@ -71,10 +71,10 @@ public struct EvidenceSelector {
                 countTokens: (String) throws -> Int) throws -> [[EvidenceSentence]] {
         var candidates: [Candidate] = []
         for (index, hit) in retrieved.enumerated() {
-            for (position, range) in Self.sentenceRanges(in: hit.chunk.text).enumerated() {
-                let bytes = Array(hit.chunk.text.utf8)[range]
+            let bytes = Array(hit.chunk.text.utf8)
+            for (position, range) in Self.sentenceRanges(in: bytes).enumerated() {
                 candidates.append(Candidate(chunkIndex: index, position: position, range: range,
-                                            text: String(decoding: bytes, as: UTF8.self)))
+                                            text: String(decoding: bytes[range], as: UTF8.self)))
             }
         }
         guard !candidates.isEmpty else { return [] }
@@ -140,15 +140,14 @@ public struct EvidenceSelector {
         }
     }
 
-    /// UTF-8 ranges of the sentences of `text`, trimmed of surrounding white space.
+    /// Ranges of the sentences in UTF-8 text, trimmed of surrounding white space.
     ///
     /// A sentence ends at `.`, `!` or `?` followed by white space and then a capital,
     /// digit, bracket or quote; at a blank line; or at a line break after a short line
     /// that does not end in punctuation (a heading). Extracted PDF text breaks lines
     /// mid-sentence, so other line breaks do not end a sentence. Very long sentences are
     /// cut at `;` or line breaks.
-    static func sentenceRanges(in text: String) -> [Range<Int>] {
-        let bytes = Array(text.utf8)
+    static func sentenceRanges(in bytes: [UInt8]) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         func add(_ start: Int, _ end: Int) {
