@@ -66,7 +66,8 @@ import Testing
         ("The cap is $750,000 (agreement.pdf, page 3) [1].", "The cap is $750,000 [1]."),
         ("Answer: The cap is $750,000 [Source 1].", "The cap is $750,000 [1]."),
         ("The cap is $750,000 [1].\n\nQuestion: What else?", "The cap is $750,000 [1]."),
-        ("agreement.pdf, page 3: The cap is $750,000 [1].", ": The cap is $750,000 [1]."),
+        ("agreement.pdf, page 3: The cap is $750,000 [1].", "The cap is $750,000 [1]."),
+        ("-20 [1]", "-20 [1]"),
     ])
     func labelEchoesAreStripped(_ raw: String, _ expected: String) {
         let source = Source(number: 1, chunk: hit(1, "The cap is $750,000.").chunk, text: "The cap is $750,000.")

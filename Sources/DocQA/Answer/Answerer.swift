@@ -205,7 +205,9 @@ public final class Answerer {
         // "[2] (…)" and "[Source 2]" → "[2]"
         result.replace(#/\[\s*(?:[Ss]ources?|[Pp]assages?)\s*(\d{1,3})\s*\]/#) { "[\($0.output.1)]" }
         result.replace(#/\[(\d{1,3})\]\s*\(\s*\)/#) { "[\($0.output.1)]" }
-        result.replace(#/^\s*(?:[Aa]nswer|A)\s*:\s*/#, with: "")
+        // What a removed label leaves at the start ("file.pdf, page 3: …" → ": …"), and an
+        // "Answer:" prefix.
+        result.replace(#/^[\s:;,]*(?:(?:[Aa]nswer|A)\s*:\s*)?/#, with: "")
         result.replace(#/[ \t]{2,}/#, with: " ")
         result.replace(#/[ \t]+([.,;:])/#) { String($0.output.1) }
         return result.trimmingCharacters(in: .whitespacesAndNewlines)
