@@ -29,6 +29,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "docqa-knn-bench", dependencies: ["DocQA"], path: "Benchmarks/KNN"),
         // Temporary folders and repository paths for both test targets; depends on nothing.
         .target(
             name: "DocQATestSupport",
