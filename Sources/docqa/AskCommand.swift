@@ -44,7 +44,7 @@ struct AskCommand: ParsableCommand {
             let answerer = try answering.makeAnswerer(embedder: embedder)
 
             let retrievalStart = clock.now
-            let found = try Retriever(store: store, embedder: embedder).retrieval(for: question, limit: retrieval.topK)
+            let found = try retrieval.makeRetriever(store: store, embedder: embedder).retrieval(for: question, limit: retrieval.topK)
             let retrievalSeconds = retrievalStart.duration(to: clock.now).inSeconds
 
             var answer = try answerer.answer(question, from: found)

@@ -45,7 +45,7 @@ struct EvalCommand: ParsableCommand {
             let questions = try EvaluationQuestion.load(path: expand(self.questions))
             let store = try openExistingIndex(indexOptions)
             let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
-            let retriever = Retriever(store: store, embedder: embedder)
+            let retriever = retrieval.makeRetriever(store: store, embedder: embedder)
             let answerer = answers ? try answering.makeAnswerer(embedder: embedder) : nil
             if noDecline { answerer?.policy.enabled = false }
             if evidenceOnly { answerer?.selectsEvidenceOnly = true }

@@ -69,12 +69,46 @@ struct RetrievalOptions: ParsableArguments {
     @Option(name: .customLong("top-k"), help: "How many passages to retrieve.")
     var topK: Int = 5
 
+    @Option(help: ArgumentHelp("How to rank passages: weighted (both searches, the default), rrf (reciprocal rank fusion), vector (meaning only), keyword (BM25 only).",
+                               valueName: "ranking"))
+    var ranking: Ranking = .weighted
+
+    @OptionGroup var filter: FilterOptions
+
     func validate() throws {
         guard (1...100).contains(topK) else {
             throw ValidationError("--top-k must be between 1 and 100.")
         }
     }
+
+    func makeRetriever(store: IndexStore, embedder: Embedder) -> Retriever {
+        var retriever = Retriever(store: store, embedder: embedder)
+        retriever.ranking = ranking
+        retriever.filter = filter.documentFilter
+        return retriever
+    }
 }
+
+extension Ranking: ExpressibleByArgument {}
+
+/// Limits a command to some of the indexed documents.
+struct FilterOptions: ParsableArguments {
+    @Option(name: .customLong("path"),
+            help: ArgumentHelp("Only documents whose path matches this pattern (*, ?, [...]; repeat for several). A pattern without a leading / may match the end of the path: '*.pdf', 'contracts/*'.",
+                               valueName: "glob"))
+    var paths: [String] = []
+
+    @Option(name: .customLong("type"),
+            help: ArgumentHelp("Only documents of this type: pdf or text (repeat for both).", valueName: "type"))
+    var types: [ExtractedDocument.Format] = []
+
+    /// `nil` when no filter was asked for.
+    var documentFilter: DocumentFilter? {
+        paths.isEmpty && types.isEmpty ? nil : DocumentFilter(paths: paths, formats: Set(types))
+    }
+}
+
+extension ExtractedDocument.Format: ExpressibleByArgument {}
 
 /// Opens an existing index for reading, with a sentence that says how to make one.
 func openExistingIndex(_ options: IndexOptions) throws -> IndexStore {

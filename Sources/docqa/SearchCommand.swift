@@ -33,7 +33,7 @@ struct SearchCommand: ParsableCommand {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
             let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
-            let results = try Retriever(store: store, embedder: embedder).retrieve(query, limit: retrieval.topK)
+            let results = try retrieval.makeRetriever(store: store, embedder: embedder).retrieve(query, limit: retrieval.topK)
             if json {
                 print(JSONOutput.render(JSONOutput.search(results)))
                 return

@@ -26,7 +26,8 @@ struct ExtractTests {
             let markdown = directory.appendingPathComponent("NOTES.Md")
             try Data("# Notes\n".utf8).write(to: markdown)
             let document = try DocumentExtractor.extract(fileAt: markdown.path)
-            #expect(document == ExtractedDocument(format: .text, pages: [ExtractedPage(number: nil, text: "# Notes")]))
+            #expect(document == ExtractedDocument(format: .text, pages: [ExtractedPage(number: nil, text: "# Notes")],
+                                                  title: "Notes"))
         }
     }
 
@@ -40,7 +41,8 @@ struct ExtractTests {
     @Test func utf8TextKeepsMultiByteCharacters() throws {
         let document = try DocumentExtractor.extract(fileAt: fixture("utf8.txt"))
         #expect(document == ExtractedDocument(format: .text, pages: [ExtractedPage(
-            number: nil, text: "Café au lait costs 3 €.\n日本語のテキスト。\nParty time 🎉 done.")]))
+            number: nil, text: "Café au lait costs 3 €.\n日本語のテキスト。\nParty time 🎉 done.")],
+            title: "Café au lait costs 3 €."))
     }
 
     /// A UTF-8 byte-order mark is dropped and CR LF line ends become LF.

@@ -38,6 +38,7 @@ public struct Chunker {
     /// Pages with no text produce no chunks; a document with no text produces none.
     public func chunks(of document: ExtractedDocument, counter: some TokenCounter) throws -> [Chunk] {
         let (documentBytes, units) = try self.units(of: document, counter: counter)
+        let headings = Self.headings(of: document)
         var chunks: [Chunk] = []
         var current: [Unit] = []
         var currentTokens = 0
@@ -45,8 +46,11 @@ public struct Chunker {
         func close() {
             guard let first = current.first, let last = current.last else { return }
             let text = String(decoding: documentBytes[first.byteStart..<last.byteEnd], as: UTF8.self)
+            // The headings open where the chunk starts; one at its very start is in its text.
+            let section = headings.last { $0.offset < first.byteStart }?.path ?? ""
             chunks.append(Chunk(ordinal: chunks.count, text: text, pageStart: first.page, pageEnd: last.page,
-                                byteStart: first.byteStart, byteEnd: last.byteEnd, tokenCount: currentTokens))
+                                byteStart: first.byteStart, byteEnd: last.byteEnd, tokenCount: currentTokens,
+                                section: section, isNavigation: first.isNavigation))
         }
 
         for unit in units {
@@ -84,6 +88,32 @@ public struct Chunker {
         var byteEnd: Int
         var page: Int?
         var tokens: Int
+        var isNavigation = false
+    }
+
+    /// Each heading line's byte offset in the document text, with the heading path open
+    /// after it. Navigation pages (tables of contents) are skipped: their lines name
+    /// sections without opening them.
+    static func headings(of document: ExtractedDocument) -> [(offset: Int, path: String)] {
+        var events: [(offset: Int, path: String)] = []
+        var trail = SectionHeadings.Trail()
+        var base = 0
+        for (index, page) in document.pages.enumerated() {
+            if index > 0 { base += pageSeparator.utf8.count }
+            defer { base += page.text.utf8.count }
+            guard !page.isNavigation else { continue }
+            let lines = page.text.split(separator: "\n", omittingEmptySubsequences: false)
+            var lineStart = 0
+            for (index, line) in lines.enumerated() {
+                defer { lineStart += line.utf8.count + 1 }
+                let next = lines[(index + 1)...].first { $0.contains { !$0.isWhitespace } }
+                if let heading = SectionHeadings.heading(in: line, next: next, markdown: document.format != .pdf) {
+                    trail.enter(heading)
+                    events.append((base + lineStart, trail.path))
+                }
+            }
+        }
+        return events
     }
 
     /// The document's UTF-8 bytes (pages joined by `pageSeparator`) and its units.
@@ -95,8 +125,12 @@ public struct Chunker {
             let base = bytes.count
             let pageBytes = Array(page.text.utf8)
             bytes += pageBytes
+            let first = units.count
             for range in Self.sentenceRanges(in: pageBytes) {
                 try split(pageBytes, range, base: base, page: page.number, counter: counter, into: &units)
+            }
+            if page.isNavigation {
+                for index in first..<units.count { units[index].isNavigation = true }
             }
         }
         return (bytes, units)

@@ -81,7 +81,23 @@ public enum DocumentExtractor {
                 number: page.number,
                 text: ExtractedTextNormalization.normalize(page.text)))
         }
-        return ExtractedDocument(format: .pdf, pages: pages)
+        // The title before cleaning: a title repeated as a running header is still the title.
+        let title = usableTitle(pdf.title) ?? pages.lazy.compactMap { PageLayout.leadingTitle($0.text) }.first
+        let cleaned = PageLayout.cleaned(pages)
+        return ExtractedDocument(format: .pdf, pages: cleaned, title: title)
+    }
+
+    /// A PDF's metadata title unless it is clearly not one: empty, "untitled", or the
+    /// name of the file it was made from ("Microsoft Word - draft3.docx", "report.tex").
+    static func usableTitle(_ title: String?) -> String? {
+        guard let title, title.filter(\.isLetter).count >= 3 else { return nil }
+        let lower = title.lowercased()
+        let madeFrom = [".doc", ".docx", ".pdf", ".tex", ".dvi", ".odt", ".rtf", ".txt", ".indd"]
+        if lower.hasPrefix("untitled") || lower.hasPrefix("microsoft word")
+            || madeFrom.contains(where: { lower.hasSuffix($0) }) {
+            return nil
+        }
+        return String(title.prefix(160))
     }
 
     private static func extractText(_ path: String) throws(DocQAError) -> ExtractedDocument {
@@ -98,9 +114,9 @@ public enum DocumentExtractor {
                 "this file is not UTF-8 text; save it as UTF-8 (for example with your editor's "
                 + "\"Save with encoding\" or `iconv -t UTF-8`) and index again.", path: path)
         }
-        return ExtractedDocument(
-            format: .text,
-            pages: [ExtractedPage(number: nil, text: ExtractedTextNormalization.normalize(text))])
+        let normalized = ExtractedTextNormalization.normalize(text)
+        return ExtractedDocument(format: .text, pages: [ExtractedPage(number: nil, text: normalized)],
+                                 title: PageLayout.leadingTitle(normalized))
     }
 
     /// Decodes strict UTF-8 (dropping a UTF-8 byte-order mark), or UTF-16 announced by a

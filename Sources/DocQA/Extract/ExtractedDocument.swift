@@ -9,10 +9,14 @@ public struct ExtractedDocument: Sendable, Equatable {
     public var format: Format
     /// Pages in reading order. A text file has a single page whose `number` is `nil`.
     public var pages: [ExtractedPage]
+    /// The document's own title (a PDF's metadata title, or its first heading), when it
+    /// has a usable one.
+    public var title: String?
 
-    public init(format: Format, pages: [ExtractedPage]) {
+    public init(format: Format, pages: [ExtractedPage], title: String? = nil) {
         self.format = format
         self.pages = pages
+        self.title = title
     }
 
     /// Whether any page holds more than white space.
@@ -26,9 +30,13 @@ public struct ExtractedPage: Sendable, Equatable {
     /// 1-based physical page index in the PDF; `nil` for files without pages.
     public var number: Int?
     public var text: String
+    /// A page that points elsewhere (a table of contents): it matches many queries but
+    /// answers none, so retrieval ranks it low.
+    public var isNavigation: Bool
 
-    public init(number: Int?, text: String) {
+    public init(number: Int?, text: String, isNavigation: Bool = false) {
         self.number = number
         self.text = text
+        self.isNavigation = isNavigation
     }
 }

@@ -83,5 +83,47 @@ enum IndexSchema {
             try db.execute("INSERT INTO meta(key, value) VALUES ('created_by', ?1)",
                            [.text(creator)])
         },
+        Migration(version: 2, summary: "document identity and page offsets; chunk context in FTS5; pipeline version") { db in
+            // Documents stored by pipeline 1 keep working; `docqa index` re-indexes them
+            // (pipeline < Indexer.pipelineVersion) to gain context, sections and clean pages.
+            try db.execute("""
+                ALTER TABLE documents ADD COLUMN title TEXT;
+                -- JSON array: UTF-8 offset where each page starts in the document text.
+                ALTER TABLE documents ADD COLUMN page_offsets TEXT;
+                ALTER TABLE documents ADD COLUMN pipeline INTEGER NOT NULL DEFAULT 1;
+
+                -- The headings a chunk falls under, and the identity the keyword index
+                -- sees besides its text: document title, file name, section headings.
+                ALTER TABLE chunks ADD COLUMN section TEXT NOT NULL DEFAULT '';
+                ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT '';
+                -- 1 for chunks of a table-of-contents page, ranked low.
+                ALTER TABLE chunks ADD COLUMN navigation INTEGER NOT NULL DEFAULT 0;
+
+                DROP TRIGGER chunks_fts_insert;
+                DROP TRIGGER chunks_fts_delete;
+                DROP TRIGGER chunks_fts_update;
+                DROP TABLE chunks_fts;
+                CREATE VIRTUAL TABLE chunks_fts USING fts5(
+                    text,
+                    context,
+                    content = 'chunks',
+                    content_rowid = 'id',
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+                CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+                    INSERT INTO chunks_fts(rowid, text, context) VALUES (new.id, new.text, new.context);
+                END;
+                CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+                    INSERT INTO chunks_fts(chunks_fts, rowid, text, context)
+                    VALUES ('delete', old.id, old.text, old.context);
+                END;
+                CREATE TRIGGER chunks_fts_update AFTER UPDATE OF text, context ON chunks BEGIN
+                    INSERT INTO chunks_fts(chunks_fts, rowid, text, context)
+                    VALUES ('delete', old.id, old.text, old.context);
+                    INSERT INTO chunks_fts(rowid, text, context) VALUES (new.id, new.text, new.context);
+                END;
+                """)
+        },
     ])
 }

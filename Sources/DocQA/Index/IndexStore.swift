@@ -14,7 +14,8 @@ import Foundation
 public final class IndexStore {
     /// The index file's path, as given.
     public let path: String
-    private let db: Connection
+    /// The connection; internal so that extensions in other files (`find`) can query.
+    let db: Connection
 
     /// Every vector, loaded on first search; dropped when this store writes or
     /// `PRAGMA data_version` shows another connection has.
@@ -191,7 +192,7 @@ public final class IndexStore {
 
     private static let documentColumns = """
         d.id, d.path, d.content_hash, d.format, d.page_count, d.indexed_at,
-        (SELECT count(*) FROM chunks AS c WHERE c.document_id = d.id)
+        (SELECT count(*) FROM chunks AS c WHERE c.document_id = d.id), d.title, d.pipeline
         """
 
     private func readDocument(_ row: Statement) throws -> StoredDocument {
@@ -204,7 +205,8 @@ public final class IndexStore {
         return StoredDocument(id: row.int64(at: 0), path: row.string(at: 1),
                               contentHash: row.string(at: 2), format: format,
                               pageCount: row.optionalInt(at: 4), chunkCount: row.int(at: 6),
-                              indexedAt: Date(timeIntervalSince1970: row.double(at: 5)))
+                              indexedAt: Date(timeIntervalSince1970: row.double(at: 5)),
+                              title: row.optionalString(at: 7), pipeline: row.int(at: 8))
     }
 
     /// The document indexed under exactly `path`, or `nil` when there is none.
@@ -213,6 +215,36 @@ public final class IndexStore {
         try statement.bind(path, at: 1)
         guard try statement.step() else { return nil }
         return try readDocument(statement)
+    }
+
+    /// The ids of the documents that pass `filter`.
+    public func documentIDs(matching filter: DocumentFilter) throws -> Set<Int64> {
+        let statement = try db.prepare("SELECT id, path, format FROM documents")
+        var ids = Set<Int64>()
+        while try statement.step() {
+            let format = ExtractedDocument.Format(rawValue: statement.string(at: 2))
+            if let format, filter.admits(path: statement.string(at: 1), format: format) {
+                ids.insert(statement.int64(at: 0))
+            }
+        }
+        return ids
+    }
+
+    /// The UTF-8 byte offset at which each page starts in the document's text (the text
+    /// chunk byte offsets refer to), in page order; `nil` for a document without pages or
+    /// indexed before offsets were recorded.
+    public func pageOffsets(documentID: Int64) throws -> [Int]? {
+        let statement = try db.prepare("SELECT page_offsets FROM documents WHERE id = ?1")
+        try statement.bind(documentID, at: 1)
+        guard try statement.step(), let json = statement.optionalString(at: 0) else { return nil }
+        let offsets = json.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            .split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard offsets.allSatisfy({ $0 != nil }) else {
+            throw DocQAError(.indexCorrupt,
+                "The index's page offsets for a document are malformed. Move the index aside or "
+                + "delete it, then run `docqa index` to build a new one.", path: path)
+        }
+        return offsets.compactMap { $0 }
     }
 
     /// Every document in the index, ordered by path.
@@ -245,7 +277,8 @@ public final class IndexStore {
     @discardableResult
     public func replaceDocument(path documentPath: String, contentHash: String,
                                 format: ExtractedDocument.Format, pageCount: Int?,
-                                byteSize: Int? = nil, chunks: [Chunk],
+                                byteSize: Int? = nil, title: String? = nil, pageOffsets: [Int]? = nil,
+                                pipeline: Int = Indexer.pipelineVersion, chunks: [Chunk],
                                 vectors: [[Float]]) throws -> StoredDocument {
         guard !documentPath.isEmpty else {
             throw DocQAError(.invalidArgument, "A document needs a non-empty path.", path: path)
@@ -279,8 +312,9 @@ public final class IndexStore {
         let documentID: Int64 = try db.inTransaction {
             try db.execute("DELETE FROM documents WHERE path = ?1", [.text(documentPath)])
             let insertDocument = try db.prepare("""
-                INSERT INTO documents(path, content_hash, format, page_count, byte_size, indexed_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                INSERT INTO documents(path, content_hash, format, page_count, byte_size, indexed_at,
+                                      title, page_offsets, pipeline)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                 """)
             try insertDocument.bind(documentPath, at: 1)
             try insertDocument.bind(contentHash, at: 2)
@@ -288,13 +322,16 @@ public final class IndexStore {
             try insertDocument.bind(pageCount, at: 4)
             try insertDocument.bind(byteSize, at: 5)
             try insertDocument.bind(indexedAt, at: 6)
+            try insertDocument.bind(title, at: 7)
+            try insertDocument.bind(pageOffsets.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }, at: 8)
+            try insertDocument.bind(pipeline, at: 9)
             try insertDocument.run()
             let documentID = db.lastInsertRowID
 
             let insertChunk = try db.prepare("""
                 INSERT INTO chunks(document_id, ordinal, text, page_start, page_end,
-                                   byte_start, byte_end, token_count)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                                   byte_start, byte_end, token_count, section, context, navigation)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 """)
             let insertVector = try db.prepare("INSERT INTO vectors(chunk_id, embedding) VALUES (?1, ?2)")
             for (chunk, vector) in zip(chunks, normalized) {
@@ -306,6 +343,9 @@ public final class IndexStore {
                 try insertChunk.bind(chunk.byteStart, at: 6)
                 try insertChunk.bind(chunk.byteEnd, at: 7)
                 try insertChunk.bind(chunk.tokenCount, at: 8)
+                try insertChunk.bind(chunk.section, at: 9)
+                try insertChunk.bind(ChunkContext.text(title: title, path: documentPath, section: chunk.section), at: 10)
+                try insertChunk.bind(chunk.isNavigation ? 1 : 0, at: 11)
                 try insertChunk.run()
                 try insertVector.bind(db.lastInsertRowID, at: 1)
                 try insertVector.bind(floats: vector, at: 2)
@@ -315,7 +355,8 @@ public final class IndexStore {
         }
         return StoredDocument(id: documentID, path: documentPath, contentHash: contentHash,
                               format: format, pageCount: pageCount, chunkCount: chunks.count,
-                              indexedAt: Date(timeIntervalSince1970: indexedAt))
+                              indexedAt: Date(timeIntervalSince1970: indexedAt), title: title,
+                              pipeline: pipeline)
     }
 
     /// `vector` scaled to unit length (computed in Double), zero stays zero; `nil` when it
@@ -384,11 +425,12 @@ public final class IndexStore {
     /// - Throws: `.invalidArgument` when `query`'s length is not the bound model's
     ///   dimension or it holds NaN or infinity; `.indexCorrupt` when a stored vector has
     ///   the wrong size.
-    public func nearestChunks(to query: [Float], limit: Int) throws -> [ChunkHit] {
+    ///   `documents`, when given, limits the search to the chunks of those documents.
+    public func nearestChunks(to query: [Float], limit: Int, in documents: Set<Int64>? = nil) throws -> [ChunkHit] {
         guard limit > 0, let model = try embeddingModel() else { return [] }
         let unitQuery = try Self.unitVector(query, dimension: model.dimension, named: "The query vector", path: path)
         let matrix = try loadedVectors(dimension: model.dimension)
-        let best = matrix.nearest(to: unitQuery, limit: limit)
+        let best = matrix.nearest(to: unitQuery, limit: limit, in: documents)
         let scores = Dictionary(best.map { ($0.chunkID, Double($0.score)) }, uniquingKeysWith: { a, _ in a })
         return try chunks(ids: best.map(\.chunkID)).map { hit in
             var hit = hit
@@ -410,7 +452,11 @@ public final class IndexStore {
         let total = Int(try db.int64("SELECT count(*) FROM vectors") ?? 0)
         matrix.chunkIDs.reserveCapacity(total)
         matrix.values.reserveCapacity(total * dimension)
-        let statement = try db.prepare("SELECT chunk_id, embedding FROM vectors ORDER BY chunk_id")
+        let statement = try db.prepare("""
+            SELECT v.chunk_id, v.embedding, c.document_id
+            FROM vectors AS v JOIN chunks AS c ON c.id = v.chunk_id
+            ORDER BY v.chunk_id
+            """)
         while try statement.step() {
             let fits = statement.withBlobBytes(at: 1) { bytes -> Bool in
                 guard bytes.count == rowBytes else { return false }
@@ -437,6 +483,7 @@ public final class IndexStore {
                     + "to build a new one.", path: path)
             }
             matrix.chunkIDs.append(statement.int64(at: 0))
+            matrix.documentIDs.append(statement.int64(at: 2))
         }
         vectorCache = (matrix, dataVersion)
         return matrix
@@ -453,26 +500,35 @@ public final class IndexStore {
     /// of letters and digits), each searched as a quoted string, any word matching. So
     /// `NEAR(`, `AND`, `*`, quotes and brackets are just text.
     ///
+    /// `documents`, when given, limits the search to the chunks of those documents.
+    ///
     /// - Returns: `[]` when `text` has no words or `limit` is not positive.
-    public func keywordSearch(_ text: String, limit: Int) throws -> [ChunkHit] {
+    public func keywordSearch(_ text: String, limit: Int, in documents: Set<Int64>? = nil) throws -> [ChunkHit] {
         guard limit > 0 else { return [] }
         let query = Self.ftsQuery(for: text)
         guard !query.isEmpty else { return [] }
+        // Rank and cut inside the subquery, then join: joining every match's row (text
+        // included) before sorting costs about twice as much on large indexes.
         let statement = try db.prepare("""
-            SELECT \(Self.hitColumns), chunks_fts.rank
-            FROM chunks_fts
-            JOIN chunks AS c ON c.id = chunks_fts.rowid
+            SELECT \(Self.hitColumns), m.score
+            FROM (SELECT rowid AS id, bm25(chunks_fts, 1.0, \(Self.contextWeight)) AS score
+                  FROM chunks_fts
+                  WHERE chunks_fts MATCH ?1
+                    AND (?3 IS NULL OR rowid IN (SELECT id FROM chunks
+                                                 WHERE document_id IN (SELECT value FROM json_each(?3))))
+                  ORDER BY score, rowid
+                  LIMIT ?2) AS m
+            JOIN chunks AS c ON c.id = m.id
             JOIN documents AS d ON d.id = c.document_id
-            WHERE chunks_fts MATCH ?1
-            ORDER BY chunks_fts.rank, c.id
-            LIMIT ?2
+            ORDER BY m.score, c.id
             """)
         try statement.bind(query, at: 1)
         try statement.bind(limit, at: 2)
+        try statement.bind(documents.map { "[" + $0.sorted().map(String.init).joined(separator: ",") + "]" }, at: 3)
         var hits: [ChunkHit] = []
         while try statement.step() {
             var hit = Self.readHit(statement)
-            hit.score = -statement.double(at: 8)
+            hit.score = -statement.double(at: 10)
             hits.append(hit)
         }
         return hits
@@ -502,13 +558,20 @@ public final class IndexStore {
         return words.joined(separator: " OR ")
     }
 
-    private static let hitColumns = "c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end, c.byte_start"
+    /// BM25 weight of a match in a chunk's context (title, file name, headings) relative
+    /// to one in its text; chosen by measurement (BENCHMARKS.md).
+    static let contextWeight = 0.5
+
+    private static let hitColumns = """
+        c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end, c.byte_start,
+        c.section, c.navigation
+        """
 
     private static func readHit(_ row: Statement) -> ChunkHit {
         ChunkHit(chunkId: row.int64(at: 0), documentId: row.int64(at: 1), path: row.string(at: 2),
                  ordinal: row.int(at: 3), text: row.string(at: 4),
                  pageStart: row.optionalInt(at: 5), pageEnd: row.optionalInt(at: 6), score: 0,
-                 byteStart: row.int(at: 7))
+                 byteStart: row.int(at: 7), section: row.string(at: 8), isNavigation: row.int(at: 9) != 0)
     }
 
     /// The chunks with the given ids, in the order given, each with score 0. Ids not in

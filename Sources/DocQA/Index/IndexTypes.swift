@@ -38,10 +38,18 @@ public struct StoredDocument: Sendable, Equatable {
     public var chunkCount: Int
     /// When the document was last indexed.
     public var indexedAt: Date
+    /// The document's title, when extraction found one.
+    public var title: String?
+    /// The version of the indexing pipeline (extraction, cleaning, chunking) that stored
+    /// it; older ones are re-indexed.
+    public var pipeline: Int
 
     /// A document record; `IndexStore` makes these, tests and callers may too.
     public init(id: Int64, path: String, contentHash: String, format: ExtractedDocument.Format,
-                pageCount: Int?, chunkCount: Int, indexedAt: Date) {
+                pageCount: Int?, chunkCount: Int, indexedAt: Date, title: String? = nil,
+                pipeline: Int = Indexer.pipelineVersion) {
+        self.title = title
+        self.pipeline = pipeline
         self.id = id
         self.path = path
         self.contentHash = contentHash
@@ -75,10 +83,17 @@ public struct ChunkHit: Sendable, Equatable {
     /// UTF-8 offset of the chunk's first byte in its document's extracted text (pages
     /// joined by a blank line).
     public var byteStart: Int
+    /// The headings the chunk falls under, outermost first; empty when none was found.
+    public var section: String
+    /// Whether the chunk comes from a table-of-contents page.
+    public var isNavigation: Bool
 
     /// A search result; `IndexStore` makes these, tests and callers may too.
     public init(chunkId: Int64, documentId: Int64, path: String, ordinal: Int, text: String,
-                pageStart: Int?, pageEnd: Int?, score: Double, byteStart: Int = 0) {
+                pageStart: Int?, pageEnd: Int?, score: Double, byteStart: Int = 0,
+                section: String = "", isNavigation: Bool = false) {
+        self.section = section
+        self.isNavigation = isNavigation
         self.byteStart = byteStart
         self.chunkId = chunkId
         self.documentId = documentId

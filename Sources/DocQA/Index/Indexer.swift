@@ -40,6 +40,12 @@ public struct IndexReport: Sendable, Equatable {
 /// index and the next run picks up where it stopped. A file that fails is reported and
 /// skipped; the run goes on with the rest.
 public final class Indexer {
+    /// The version of extraction, page cleaning and chunking. A document stored by an
+    /// older version is indexed again even when its file is unchanged.
+    /// 2: running headers and footers removed, tables of contents marked, chunks carry
+    /// their document's title and section headings.
+    public static let pipelineVersion = 2
+
     public let store: IndexStore
     public let embedder: Embedder
     /// Chunks embedded per call; bounds memory for very large documents.
@@ -106,7 +112,8 @@ public final class Indexer {
         } catch {
             throw DocQAError(.unreadableFile, "cannot read this file (\(error)); check its permissions.", path: path)
         }
-        if let existing = try store.document(atPath: path), existing.contentHash == hash {
+        if let existing = try store.document(atPath: path), existing.contentHash == hash,
+           existing.pipeline >= Self.pipelineVersion {
             return .unchanged
         }
         let document = try DocumentExtractor.extract(fileAt: path)
@@ -118,11 +125,22 @@ public final class Indexer {
         vectors.reserveCapacity(chunks.count)
         for start in stride(from: 0, to: chunks.count, by: embeddingBatch) {
             let batch = chunks[start..<min(start + embeddingBatch, chunks.count)]
-            vectors += try embedder.embed(batch.map(\.text))
+            vectors += try embedder.embed(batch.map {
+                ChunkContext.embeddingText(context: ChunkContext.text(title: document.title, path: path, section: $0.section),
+                                           text: $0.text)
+            })
         }
         let pageCount = document.format == .pdf ? document.pages.count : nil
+        var pageOffsets: [Int] = []
+        var offset = 0
+        for page in document.pages {
+            pageOffsets.append(offset)
+            offset += page.text.utf8.count + Chunker.pageSeparator.utf8.count
+        }
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
-                                  pageCount: pageCount, chunks: chunks, vectors: vectors)
+                                  pageCount: pageCount, title: document.title,
+                                  pageOffsets: document.format == .pdf ? pageOffsets : nil,
+                                  chunks: chunks, vectors: vectors)
         report.pages += document.pages.count
         report.chunks += chunks.count
         return .indexed(chunks: chunks.count, pages: pageCount)

@@ -5,6 +5,8 @@ struct VectorMatrix {
     let dimension: Int
     /// Chunk id of each row, ascending.
     var chunkIDs: [Int64] = []
+    /// Document id of each row.
+    var documentIDs: [Int64] = []
     /// `chunkIDs.count * dimension` values, row after row.
     var values: [Float] = []
 
@@ -20,7 +22,8 @@ struct VectorMatrix {
     ///
     /// Scans every row (exact search). Keeps a bounded min-heap of the best `limit`
     /// rows seen, so the cost is O(n·d + n·log k) rather than a full sort.
-    func nearest(to query: [Float], limit: Int) -> [(chunkID: Int64, score: Float)] {
+    /// `documents`, when given, restricts the scan to rows of those documents.
+    func nearest(to query: [Float], limit: Int, in documents: Set<Int64>? = nil) -> [(chunkID: Int64, score: Float)] {
         precondition(query.count == dimension)
         guard limit > 0, rowCount > 0 else { return [] }
         var heap = TopK(capacity: min(limit, rowCount))
@@ -29,6 +32,7 @@ struct VectorMatrix {
             values.withUnsafeBufferPointer { all in
                 let qBase = q.baseAddress!
                 for row in 0..<rowCount {
+                    if let documents, !documents.contains(documentIDs[row]) { continue }
                     let score = Self.dot(qBase, all.baseAddress! + row * d, count: d)
                     heap.offer(score: score, row: row)
                 }

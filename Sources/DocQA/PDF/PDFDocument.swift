@@ -57,6 +57,16 @@ public final class PDFDocument {
         max(0, Int(poppler_document_get_n_pages(handle)))
     }
 
+    /// The title in the PDF's document information, trimmed; `nil` when there is none.
+    ///
+    /// The corresponding C function is `poppler_document_get_title`.
+    public var title: String? {
+        guard let raw = poppler_document_get_title(handle) else { return nil }
+        defer { g_free(raw) }
+        let title = String(cString: raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        return title.isEmpty ? nil : title
+    }
+
     /// The page at a 0-based `index`; its 1-based page number is `index + 1`.
     ///
     /// The corresponding C function is `poppler_document_get_page`.

@@ -3,7 +3,7 @@ import Foundation
 /// A passage found for a query, with how each search ranked it.
 public struct RetrievedChunk: Sendable, Equatable {
     public var chunk: ChunkHit
-    /// Reciprocal-rank-fusion score: higher is better; comparable only within one query.
+    /// The ranking's score: higher is better; comparable only within one query.
     public var score: Double
     /// Cosine similarity to the query, when vector search found the chunk.
     public var similarity: Double?
@@ -22,18 +22,41 @@ public struct Retrieval: Sendable {
     public var termWeights: [String: Double]
 }
 
+/// How retrieval orders passages.
+public enum Ranking: String, CaseIterable, Sendable {
+    /// Both searches' scores, each scaled to 0…1 over its candidates, added with weights.
+    case weighted
+    /// Reciprocal rank fusion of both searches: 1 / (60 + rank), summed.
+    case rrf
+    /// Embedding (cosine) search alone.
+    case vector
+    /// Keyword (BM25) search alone.
+    case keyword
+}
+
 /// Finds the passages most relevant to a query by fusing vector and keyword search.
 ///
 /// Vector search finds paraphrases ("the agreement was executed" for "signed"); BM25
 /// finds exact terms the embedding model blurs (names, clause numbers, amounts).
-/// Reciprocal rank fusion combines the two rankings without calibrating their scores.
 public struct Retriever {
     public let store: IndexStore
     public let embedder: Embedder
+    /// How the two searches are combined; chosen by measurement (BENCHMARKS.md).
+    public var ranking: Ranking = .weighted
+    /// Restricts retrieval to some documents; `nil` searches them all.
+    public var filter: DocumentFilter?
     /// How many candidates each search contributes before fusion, per result wanted.
     public var candidatesPerResult = 4
     /// The RRF constant; 60 is the value from the original paper and works well untuned.
     public var fusionConstant = 60.0
+    /// The vector search's share of a `.weighted` score; the keyword search has the rest.
+    public var vectorWeight = 0.5
+    /// Scales the score of a chunk from a table-of-contents page: such pages name every
+    /// topic and answer none.
+    public var navigationFactor = 0.5
+    /// Whether a chunk next to a better-ranked chunk of the same document (they share
+    /// overlap text) waits until passages from elsewhere have had their place.
+    public var spreadsNeighbours = true
 
     public init(store: IndexStore, embedder: Embedder) {
         self.store = store
@@ -46,7 +69,7 @@ public struct Retriever {
     ///   database and model errors. An empty index gives no results, not an error.
     public func retrieve(_ query: String, limit: Int) throws -> [RetrievedChunk] {
         guard limit > 0 else { return [] }
-        return try fuse(query, vector: try queryVector(query), limit: limit)
+        return try rank(query, vector: try queryVector(query), limit: limit)
     }
 
     /// The best `limit` chunks for `question`, its embedding and its key terms' weights.
@@ -54,7 +77,7 @@ public struct Retriever {
     /// - Throws: as `retrieve`.
     public func retrieval(for question: String, limit: Int) throws -> Retrieval {
         let vector = try queryVector(question)
-        let chunks = limit > 0 ? try fuse(question, vector: vector, limit: limit) : []
+        let chunks = limit > 0 ? try rank(question, vector: vector, limit: limit) : []
         return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question))
     }
 
@@ -77,30 +100,71 @@ public struct Retriever {
         return weights
     }
 
-    private func fuse(_ query: String, vector: [Float], limit: Int) throws -> [RetrievedChunk] {
+    private func rank(_ query: String, vector: [Float], limit: Int) throws -> [RetrievedChunk] {
+        // Extra candidates leave room for neighbours that are moved down.
         let candidates = max(limit * candidatesPerResult, 20)
-        let semantic = try store.nearestChunks(to: vector, limit: candidates)
-        let keyword = try store.keywordSearch(query, limit: candidates)
+        let allowed = try filter.map { try store.documentIDs(matching: $0) }
+        if let allowed, allowed.isEmpty { return [] }
+        let semantic = ranking == .keyword ? [] : try store.nearestChunks(to: vector, limit: candidates, in: allowed)
+        let keyword = ranking == .vector ? [] : try store.keywordSearch(query, limit: candidates, in: allowed)
 
-        var fused: [Int64: RetrievedChunk] = [:]
+        var merged: [Int64: RetrievedChunk] = [:]
         for (rank, hit) in semantic.enumerated() {
-            fused[hit.chunkId] = RetrievedChunk(chunk: hit, score: 1 / (fusionConstant + Double(rank + 1)),
-                                                similarity: hit.score, vectorRank: rank + 1, keywordRank: nil)
+            merged[hit.chunkId] = RetrievedChunk(chunk: hit, score: 0, similarity: hit.score,
+                                                 vectorRank: rank + 1, keywordRank: nil)
         }
         for (rank, hit) in keyword.enumerated() {
-            let contribution = 1 / (fusionConstant + Double(rank + 1))
-            if var existing = fused[hit.chunkId] {
-                existing.score += contribution
-                existing.keywordRank = rank + 1
-                fused[hit.chunkId] = existing
-            } else {
-                fused[hit.chunkId] = RetrievedChunk(chunk: hit, score: contribution, similarity: nil,
-                                                    vectorRank: nil, keywordRank: rank + 1)
-            }
+            merged[hit.chunkId, default: RetrievedChunk(chunk: hit, score: 0, similarity: nil,
+                                                        vectorRank: nil, keywordRank: nil)].keywordRank = rank + 1
         }
-        let ranked = fused.values.sorted {
+        let vectorScale = Self.scale(semantic.map(\.score))
+        let keywordScale = Self.scale(keyword.map(\.score))
+        for (id, var result) in merged {
+            switch ranking {
+            case .vector:
+                result.score = result.similarity ?? 0
+            case .keyword:
+                result.score = result.keywordRank.map { keyword[$0 - 1].score } ?? 0
+            case .rrf:
+                result.score = [result.vectorRank, result.keywordRank].compactMap { $0 }
+                    .reduce(0) { $0 + 1 / (fusionConstant + Double($1)) }
+            case .weighted:
+                let v = result.vectorRank.map { vectorScale(semantic[$0 - 1].score) } ?? 0
+                let k = result.keywordRank.map { keywordScale(keyword[$0 - 1].score) } ?? 0
+                result.score = vectorWeight * v + (1 - vectorWeight) * k
+            }
+            if result.chunk.isNavigation { result.score *= navigationFactor }
+            merged[id] = result
+        }
+        let ranked = merged.values.sorted {
             $0.score != $1.score ? $0.score > $1.score : $0.chunk.chunkId < $1.chunk.chunkId
         }
-        return Array(ranked.prefix(limit))
+        return spreadsNeighbours ? Self.spread(ranked, limit: limit) : Array(ranked.prefix(limit))
+    }
+
+    /// Maps scores onto 0…1 by the range of `scores` (all 1 when they are equal).
+    private static func scale(_ scores: [Double]) -> (Double) -> Double {
+        guard let low = scores.min(), let high = scores.max(), high > low else { return { _ in 1 } }
+        return { ($0 - low) / (high - low) }
+    }
+
+    /// The first `limit` of `ranked`, except that a chunk adjacent to a better one of the
+    /// same document (ordinal ± 1) goes after every chunk that is not.
+    static func spread(_ ranked: [RetrievedChunk], limit: Int) -> [RetrievedChunk] {
+        var kept: [RetrievedChunk] = []
+        var deferred: [RetrievedChunk] = []
+        var taken = Set<[Int64]>()
+        for result in ranked {
+            let hit = result.chunk
+            let ordinal = Int64(hit.ordinal)
+            if taken.contains([hit.documentId, ordinal - 1]) || taken.contains([hit.documentId, ordinal + 1]) {
+                deferred.append(result)
+            } else {
+                kept.append(result)
+            }
+            taken.insert([hit.documentId, ordinal])
+            if kept.count == limit { break }
+        }
+        return Array((kept + deferred).prefix(limit))
     }
 }

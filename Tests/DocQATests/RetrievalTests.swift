@@ -1,0 +1,102 @@
+@testable import DocQA
+import DocQATestSupport
+import Foundation
+import Testing
+
+@Suite struct RetrievalTests {
+    /// Path patterns match the whole path, or its end from a folder boundary on; formats
+    /// narrow further.
+    @Test func documentFilters() {
+        let any = DocumentFilter()
+        #expect(any.admits(path: "/case/a.pdf", format: .pdf))
+
+        let pdfs = DocumentFilter(paths: ["*.pdf"])
+        #expect(pdfs.admits(path: "/case/contracts/a.pdf", format: .pdf))
+        #expect(!pdfs.admits(path: "/case/notes.txt", format: .text))
+
+        let folder = DocumentFilter(paths: ["contracts/*"])
+        #expect(folder.admits(path: "/case/contracts/a.pdf", format: .pdf))
+        #expect(!folder.admits(path: "/case/old-contracts/a.pdf", format: .pdf))
+        #expect(!folder.admits(path: "/case/letters/a.pdf", format: .pdf))
+
+        let absolute = DocumentFilter(paths: ["/case/letters/*"])
+        #expect(absolute.admits(path: "/case/letters/b.txt", format: .text))
+        #expect(!absolute.admits(path: "/other/case/letters/b.txt", format: .text))
+
+        let named = DocumentFilter(paths: ["lease-2019.pdf", "*.md"], formats: [.pdf])
+        #expect(named.admits(path: "/x/lease-2019.pdf", format: .pdf))
+        #expect(!named.admits(path: "/x/notes.md", format: .text))  // path matches, type does not
+        #expect(!DocumentFilter(formats: [.text]).admits(path: "/x/a.pdf", format: .pdf))
+    }
+
+    /// A chunk next to a better one of the same document waits until the others have
+    /// had their place; chunks of other documents, or further away, do not.
+    @Test func neighboursDoNotCrowdTheTop() {
+        func result(_ document: Int64, _ ordinal: Int, _ score: Double) -> RetrievedChunk {
+            RetrievedChunk(chunk: ChunkHit(chunkId: document * 100 + Int64(ordinal), documentId: document,
+                                           path: "/d\(document)", ordinal: ordinal, text: "", pageStart: nil,
+                                           pageEnd: nil, score: score),
+                           score: score, similarity: nil, vectorRank: nil, keywordRank: nil)
+        }
+        let ranked = [result(1, 5, 0.9), result(1, 6, 0.8), result(1, 4, 0.7), result(2, 6, 0.6),
+                      result(1, 9, 0.5), result(3, 1, 0.4)]
+        let spread = Retriever.spread(ranked, limit: 5).map { [$0.chunk.documentId, Int64($0.chunk.ordinal)] }
+        #expect(spread == [[1, 5], [2, 6], [1, 9], [3, 1], [1, 6]])
+        #expect(Retriever.spread(ranked, limit: 2).count == 2)
+    }
+
+    /// An index from before document identity (schema 1) opens, keeps its text searchable,
+    /// and its unchanged files are indexed again once, by the current pipeline.
+    @Test func schemaOneIndexIsUpgradedAndReindexed() throws {
+        try withTemporaryFolder { folder in
+            let document = folder + "/lease.txt"
+            let text = "RESIDENTIAL LEASE\n\n1. Rent\nThe monthly rent is 1,450 dollars, due on the first day."
+            try Data(text.utf8).write(to: URL(fileURLWithPath: document))
+            let indexPath = folder + "/old.sqlite"
+            do {
+                let raw = try Connection(path: indexPath, mode: .readWriteCreate)
+                try Migrator([IndexSchema.migrator.migrations[0]]).migrate(raw)
+                try raw.execute("""
+                    INSERT INTO documents(path, content_hash, format, indexed_at) VALUES (?1, ?2, 'text', 0);
+                    """, [.text(document), .text(try SHA256.hex(ofFileAt: document))])
+                try raw.execute("""
+                    INSERT INTO chunks(document_id, ordinal, text, byte_start, byte_end, token_count)
+                    VALUES (1, 0, ?1, 0, ?2, 20)
+                    """, [.text(text), .integer(Int64(text.utf8.count))])
+            }
+            let store = try IndexStore(path: indexPath, create: false)
+            let old = try #require(try store.document(atPath: document))
+            #expect(old.pipeline == 1)
+            #expect(try store.keywordSearch("monthly rent", limit: 5).map(\.path) == [document])
+
+            let indexer = try Indexer(store: store, embedder: try Embedder(modelPath: try TestModels.embeddingModelPath))
+            let first = try indexer.index(paths: [folder])
+            #expect(first.indexedCount == 1)
+            let upgraded = try #require(try store.document(atPath: document))
+            #expect(upgraded.pipeline == Indexer.pipelineVersion)
+            #expect(upgraded.title == "RESIDENTIAL LEASE")
+            // The title is searchable although the matching chunk's text may not hold it.
+            #expect(try store.keywordSearch("residential", limit: 5).count == upgraded.chunkCount)
+            #expect(try indexer.index(paths: [folder]).unchangedCount == 1)
+        }
+    }
+
+    /// Page offsets are recorded for PDFs and cut each page's text out of the document text.
+    @Test func pageOffsetsMatchThePages() throws {
+        try withTemporaryFolder { folder in
+            let pdf = fixture("three-pages.pdf")
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let indexer = try Indexer(store: store, embedder: try Embedder(modelPath: try TestModels.embeddingModelPath))
+            _ = try indexer.index(paths: [pdf])
+            let stored = try #require(try store.documents().first)
+            let offsets = try #require(try store.pageOffsets(documentID: stored.id))
+            let pages = try DocumentExtractor.extract(fileAt: pdf).pages
+            #expect(offsets.count == pages.count)
+            let documentText = Array(pages.map(\.text).joined(separator: Chunker.pageSeparator).utf8)
+            for (index, page) in pages.enumerated() {
+                let start = offsets[index]
+                #expect(Array(documentText[start..<(start + page.text.utf8.count)]) == Array(page.text.utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import DocQATestSupport
+import Foundation
+import Testing
+
+/// The real-document evaluation set (Benchmarks/eval), indexed once for the suite below.
+private actor EvaluationIndex {
+    static let shared = EvaluationIndex()
+    private let folder: TestFolder?
+    private var build: Task<String, any Error>?
+
+    private init() { folder = try? TestFolder() }
+
+    func path() async throws -> String {
+        if let build { return try await build.value }
+        let folder = try #require(folder, "No temporary folder for the evaluation index.")
+        let task = Task { [folder] in
+            try DefaultModels.require()
+            let path = folder.file("eval.sqlite")
+            let run = try await ChildProcess.docqa(["index", Repository.root + "/Benchmarks/eval/documents",
+                                                    "--index", path, "--quiet"],
+                                                   in: folder, timeout: .seconds(900))
+            guard run.status == 0 else { throw SetupError("Indexing Benchmarks/eval/documents failed: \(run)") }
+            return path
+        }
+        build = task
+        return try await task.value
+    }
+}
+
+extension ModelBackedTests {
+    /// `docqa eval` end to end on documents nobody on the team wrote, with the quality the
+    /// default ranking has reached there (BENCHMARKS.md), so a change that loses it fails.
+    @Suite("retrieval on the real-document evaluation set")
+    struct RetrievalQualityTests {
+        static let sets = ["questions.jsonl", "questions-hard.jsonl"]
+
+        private func scores(_ questions: String, ranking: String) async throws -> [String: Double] {
+            let index = try await EvaluationIndex.shared.path()
+            let folder = try TestFolder()
+            let result = try await ChildProcess.docqa(
+                ["eval", Repository.root + "/Benchmarks/eval/" + questions, "--index", index, "--ranking", ranking, "--json"],
+                in: folder, timeout: ChildProcess.modelTimeout)
+            try #require(result.status == 0, "\(result)")
+            let retrieval = try #require(try jsonObject(result.stdout)["retrieval"] as? [String: Any], "\(result)")
+            return retrieval.compactMapValues { $0 as? Double }
+        }
+
+        /// The default (weighted fusion) keeps the right page in the top 5 and ranks it
+        /// high, on both question sets.
+        @Test func defaultRankingQuality() async throws {
+            let real = try await scores("questions.jsonl", ranking: "weighted")
+            #expect((real["pageRecallAt5"] ?? 0) >= 0.95, "\(real)")
+            #expect((real["fileRecallAt5"] ?? 0) >= 0.98, "\(real)")
+            #expect((real["pageMRR"] ?? 0) >= 0.88, "\(real)")
+            let hard = try await scores("questions-hard.jsonl", ranking: "weighted")
+            #expect((hard["pageRecallAt5"] ?? 0) >= 0.78, "\(hard)")
+            #expect((hard["fileRecallAt5"] ?? 0) >= 0.90, "\(hard)")
+            #expect((hard["pageMRR"] ?? 0) >= 0.64, "\(hard)")
+        }
+
+        /// The chosen default beats each search alone (page MRR) on both sets.
+        @Test(arguments: sets)
+        func fusionBeatsEachSearchAlone(_ questions: String) async throws {
+            let weighted = try await scores(questions, ranking: "weighted")["pageMRR"] ?? 0
+            let vector = try await scores(questions, ranking: "vector")["pageMRR"] ?? 0
+            let keyword = try await scores(questions, ranking: "keyword")["pageMRR"] ?? 0
+            #expect(weighted > vector, "weighted \(weighted), vector \(vector)")
+            #expect(weighted > keyword, "weighted \(weighted), keyword \(keyword)")
+        }
+
+        /// The readable table: recall at 1, 5 and 10 and MRR, for files and pages.
+        @Test func evalPrintsATable() async throws {
+            let index = try await EvaluationIndex.shared.path()
+            let folder = try TestFolder()
+            let result = try await ChildProcess.docqa(
+                ["eval", Repository.root + "/Benchmarks/eval/questions.jsonl", "--index", index],
+                in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(result.status == 0, "\(result)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first == "Retrieval over 74 answerable questions (of 86):", "\(result)")
+            #expect(lines.count == 4, "\(result)")
+            #expect(lines.dropFirst(2).first?.hasPrefix("  file ") == true, "\(result)")
+            #expect(lines.last?.hasPrefix("  page ") == true, "\(result)")
+        }
+    }
+}
+
+extension ModelBackedTests.CaseFileTests {
+    /// `search --path` and `--type` keep results to the documents they name, and a filter
+    /// that matches nothing finds nothing (not everything).
+    @Test func searchFilters() async throws {
+        let index = try await SampleIndex.shared().ready()
+        let folder = try TestFolder()
+        func paths(_ extra: [String]) async throws -> [String] {
+            let result = try await ChildProcess.docqa(["search", "delivery of the valves", "--index", index,
+                                                       "--top-k", "10", "--json"] + extra, in: folder)
+            try #require(result.status == 0, "\(result)")
+            return try jsonObjects(try jsonObject(result.stdout), "results").compactMap { $0["path"] as? String }
+        }
+        let all = try await paths([])
+        #expect(Set(all.map { ($0 as NSString).pathExtension }).count > 1, "\(all)")
+
+        let pdfs = try await paths(["--type", "pdf"])
+        #expect(!pdfs.isEmpty && pdfs.allSatisfy { $0.hasSuffix(".pdf") }, "\(pdfs)")
+
+        let one = try await paths(["--path", "email-thread.txt"])
+        #expect(!one.isEmpty && one.allSatisfy { $0.hasSuffix("/email-thread.txt") }, "\(one)")
+
+        let two = try await paths(["--path", "*.txt", "--path", "case-file/amendment-*"])
+        #expect(Set(two.map { ($0 as NSString).lastPathComponent }).isSubset(of:
+            ["email-thread.txt", "deposition-excerpt.txt", "amendment-1.pdf"]), "\(two)")
+
+        #expect(try await paths(["--path", "no-such-file.pdf"]).isEmpty)
+        #expect(try await paths(["--path", "*.txt", "--type", "pdf"]).isEmpty)
+    }
+
+    /// A ranking docqa does not know is refused with the list of those it does.
+    @Test func unknownRankingIsRefused() async throws {
+        let folder = try TestFolder()
+        let result = try await ChildProcess.docqa(["search", "cap", "--ranking", "best"], in: folder)
+        #expect(result.status != 0, "\(result)")
+        #expect(result.stderr.contains("weighted"), "\(result)")
+    }
+}
