@@ -80,6 +80,26 @@ enum JSONOutput {
         }))])
     }
 
+    /// `docqa find`: `count` and `documents` cover every match, `matches` the ones shown.
+    static func find(phrase: String, matches: [PhraseMatch], count: Int, documents: Int) -> JSON {
+        .object([
+            ("phrase", .string(phrase)),
+            ("count", .int(count)),
+            ("documents", .int(documents)),
+            ("matches", .array(matches.map { match in
+                .object([
+                    ("path", .string(match.path)),
+                    ("page", .optional(match.pageStart)),
+                    ("pageEnd", .optional(match.pageEnd)),
+                    ("offset", .int(match.byteOffset)),
+                    ("length", .int(match.byteLength)),
+                    ("snippet", .string(match.snippet.text)),
+                    ("match", .string(match.text)),
+                ])
+            })),
+        ])
+    }
+
     static func ask(_ answer: Answer, totalSeconds: Double) -> JSON {
         .object(askMembers(answer, totalSeconds: totalSeconds))
     }
