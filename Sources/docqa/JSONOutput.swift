@@ -207,6 +207,8 @@ enum JSONOutput {
                     ("pages", .optional(document.pageCount)),
                     ("chunks", .int(document.chunkCount)),
                     ("contentHash", .string(document.contentHash)),
+                    ("title", document.title.map(JSON.string) ?? .null),
+                    ("current", .bool(document.pipeline >= Indexer.pipelineVersion)),
                 ])
             })),
         ])

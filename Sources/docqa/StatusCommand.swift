@@ -28,7 +28,13 @@ struct StatusCommand: ParsableCommand {
             print("\(documents.count) documents, \(documents.reduce(0) { $0 + $1.chunkCount }) chunks")
             for document in documents {
                 let pages = document.pageCount.map { "\($0) pages, " } ?? ""
-                print("  \(document.path) (\(pages)\(document.chunkCount) chunks)")
+                let stale = document.pipeline < Indexer.pipelineVersion ? "; indexed by an older docqa" : ""
+                print("  \(terminalSafe(document.path)) (\(pages)\(document.chunkCount) chunks\(stale))")
+            }
+            let stale = documents.filter { $0.pipeline < Indexer.pipelineVersion }.count
+            if stale > 0 {
+                print("\(stale) documents were indexed by an older docqa; run `docqa index` on their folders "
+                      + "to index them again with document titles and section headings.")
             }
         }
     }

@@ -273,7 +273,8 @@ extension ModelBackedTests {
             let documents = try jsonObjects(output, "documents")
             #expect(documents.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
             for document in documents {
-                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash"])
+                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current"])
+                #expect(document["current"] as? Bool == true)
                 let isPDF = (document["path"] as? String)?.hasSuffix(".pdf") == true
                 #expect(document["format"] as? String == (isPDF ? "pdf" : "text"))
                 #expect(try pageField(document, "pages").map { $0 > 0 } ?? !isPDF, "\(document)")
