@@ -51,6 +51,21 @@ private func manualPage(_ number: Int, body: String) -> ExtractedPage {
         }
     }
 
+    /// A line of digits inside the zone (a year, an amount) stays even when every page
+    /// has one at that place.
+    @Test func numbersInsideTheZoneStay() {
+        let pages = (1...4).map { (n: Int) in
+            ExtractedPage(number: n, text: ["Acme Letter", "Item \(["one", "two", "six", "ten"][n - 1]).",
+                                            "Note \(["red", "blue", "gold", "gray"][n - 1]).", "Body.", "More body.",
+                                            "\(["Rent", "Fees", "Costs", "Dues"][n - 1]) are due on July 19,",
+                                            "202\(n).", "Acme", "\(n)"].joined(separator: "\n"))
+        }
+        for (page, original) in zip(PageLayout.cleaned(pages), pages) {
+            #expect(page.text.contains("July 19,\n202\(original.number!)."), "\(page.text)")
+            #expect(!page.text.contains("Acme Letter"))
+        }
+    }
+
     /// A short document has too few pages to tell a running line from a coincidence.
     @Test func fewPagesAreLeftAlone() {
         let pages = (1...3).map { manualPage($0, body: "Body \($0).") }

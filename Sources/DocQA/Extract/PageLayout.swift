@@ -52,8 +52,12 @@ enum PageLayout {
                 if let number = page.number, let value = pageNumber(lines[index]), slot.hasSuffix(" 0") {
                     offsetCounts[value - number, default: 0] += 1
                 } else {
-                    let key = slot + ": " + key(lines[index])
-                    if !key.hasSuffix(": "), seen.insert(key).inserted { lineCounts[key, default: 0] += 1 }
+                    let text = key(lines[index])
+                    // A line without letters ("2024.", "4,500") may be data that happens to
+                    // sit at the same place on several pages; only the extreme lines qualify.
+                    guard !text.isEmpty, text.contains(where: \.isLetter) || slot.hasSuffix(" 0") else { continue }
+                    let key = slot + ": " + text
+                    if seen.insert(key).inserted { lineCounts[key, default: 0] += 1 }
                 }
             }
         }

@@ -539,7 +539,9 @@ public final class IndexStore {
     public func chunkFrequency(of word: String) throws -> Int {
         let query = Self.ftsQuery(for: word)
         guard !query.isEmpty else { return 0 }
-        let statement = try db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?1")
+        // The text column only: a word of a document's title is in every chunk's context,
+        // which would make it look common to the answerer's term weights.
+        let statement = try db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'text : (' || ?1 || ')'")
         try statement.bind(query, at: 1)
         return try statement.step() ? statement.int(at: 0) : 0
     }

@@ -43,8 +43,10 @@ public final class Indexer {
     /// The version of extraction, page cleaning and chunking. A document stored by an
     /// older version is indexed again even when its file is unchanged.
     /// 2: running headers and footers removed, tables of contents marked, chunks carry
-    /// their document's title and section headings.
-    public static let pipelineVersion = 2
+    /// their document's title and section headings (128-token chunks).
+    /// 3: a line without letters ("2024.", "4,500") is a running line only as a page's
+    /// first or last line; pipeline 2 could drop such lines from inside a page's zone.
+    public static let pipelineVersion = 3
 
     public let store: IndexStore
     public let embedder: Embedder
