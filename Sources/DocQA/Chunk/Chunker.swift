@@ -42,12 +42,14 @@ public struct Chunker {
         var chunks: [Chunk] = []
         var current: [Unit] = []
         var currentTokens = 0
+        var nextHeading = 0  // chunks start in order, so the heading lookup only moves forward
 
         func close() {
             guard let first = current.first, let last = current.last else { return }
             let text = String(decoding: documentBytes[first.byteStart..<last.byteEnd], as: UTF8.self)
             // The headings open where the chunk starts; one at its very start is in its text.
-            let section = headings.last { $0.offset < first.byteStart }?.path ?? ""
+            while nextHeading < headings.count, headings[nextHeading].offset < first.byteStart { nextHeading += 1 }
+            let section = nextHeading > 0 ? headings[nextHeading - 1].path : ""
             chunks.append(Chunk(ordinal: chunks.count, text: text, pageStart: first.page, pageEnd: last.page,
                                 byteStart: first.byteStart, byteEnd: last.byteEnd, tokenCount: currentTokens,
                                 section: section, isNavigation: first.isNavigation))
@@ -97,11 +99,7 @@ public struct Chunker {
     static func headings(of document: ExtractedDocument) -> [(offset: Int, path: String)] {
         var events: [(offset: Int, path: String)] = []
         var trail = SectionHeadings.Trail()
-        var base = 0
-        for (index, page) in document.pages.enumerated() {
-            if index > 0 { base += pageSeparator.utf8.count }
-            defer { base += page.text.utf8.count }
-            guard !page.isNavigation else { continue }
+        for (page, base) in zip(document.pages, document.pageOffsets) where !page.isNavigation {
             let lines = page.text.split(separator: "\n", omittingEmptySubsequences: false)
             var lineStart = 0
             for (index, line) in lines.enumerated() {

@@ -19,6 +19,19 @@ public struct ExtractedDocument: Sendable, Equatable {
         self.title = title
     }
 
+    /// The UTF-8 offset at which each page starts in the document's text, its pages
+    /// joined by `Chunker.pageSeparator` (the coordinates of chunk byte offsets).
+    public var pageOffsets: [Int] {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(pages.count)
+        var offset = 0
+        for page in pages {
+            offsets.append(offset)
+            offset += page.text.utf8.count + Chunker.pageSeparator.utf8.count
+        }
+        return offsets
+    }
+
     /// Whether any page holds more than white space.
     public var hasText: Bool {
         pages.contains { page in page.text.contains { !$0.isWhitespace } }

@@ -133,15 +133,9 @@ public final class Indexer {
             })
         }
         let pageCount = document.format == .pdf ? document.pages.count : nil
-        var pageOffsets: [Int] = []
-        var offset = 0
-        for page in document.pages {
-            pageOffsets.append(offset)
-            offset += page.text.utf8.count + Chunker.pageSeparator.utf8.count
-        }
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
                                   pageCount: pageCount, title: document.title,
-                                  pageOffsets: document.format == .pdf ? pageOffsets : nil,
+                                  pageOffsets: document.format == .pdf ? document.pageOffsets : nil,
                                   chunks: chunks, vectors: vectors)
         report.pages += document.pages.count
         report.chunks += chunks.count
