@@ -43,7 +43,14 @@ struct AnsweringOptions: ParsableArguments {
     @Option(name: .customLong("max-tokens"), help: "Longest answer in tokens.")
     var maxTokens: Int = 128
 
+    // For measurement (Benchmarks/answers): tokens of evidence sentences given to the model.
+    @Option(name: .customLong("evidence-budget"), help: ArgumentHelp(visibility: .hidden))
+    var evidenceBudget: Int?
+
     func validate() throws {
+        if let evidenceBudget, !(50...3000).contains(evidenceBudget) {
+            throw ValidationError("--evidence-budget must be between 50 and 3000 tokens.")
+        }
         guard contextLength >= 512 else { throw ValidationError("--context must be at least 512 tokens.") }
         guard (16...4096).contains(maxTokens) else { throw ValidationError("--max-tokens must be between 16 and 4096.") }
     }
@@ -55,8 +62,10 @@ struct AnsweringOptions: ParsableArguments {
     }
 
     func makeAnswerer(embedder: Embedder) throws -> Answerer {
-        try Answerer(modelPath: try chatModelPath, contextLength: contextLength, maxAnswerTokens: maxTokens,
-                     embedder: embedder)
+        let answerer = try Answerer(modelPath: try chatModelPath, contextLength: contextLength,
+                                    maxAnswerTokens: maxTokens, embedder: embedder)
+        if let evidenceBudget { answerer.evidenceSelector.tokenBudget = evidenceBudget }
+        return answerer
     }
 }
 
@@ -75,9 +84,17 @@ struct RetrievalOptions: ParsableArguments {
 
     @OptionGroup var filter: FilterOptions
 
+    // For measurement (Benchmarks/answers): neighbouring chunks read with each passage
+    // when choosing evidence sentences.
+    @Option(name: .customLong("window"), help: ArgumentHelp(visibility: .hidden))
+    var windowNeighbours: Int = 1
+
     func validate() throws {
         guard (1...100).contains(topK) else {
             throw ValidationError("--top-k must be between 1 and 100.")
+        }
+        guard (0...5).contains(windowNeighbours) else {
+            throw ValidationError("--window must be between 0 and 5.")
         }
     }
 
@@ -85,6 +102,7 @@ struct RetrievalOptions: ParsableArguments {
         var retriever = Retriever(store: store, embedder: embedder)
         retriever.ranking = ranking
         retriever.filter = filter.documentFilter
+        retriever.windowNeighbours = windowNeighbours
         return retriever
     }
 }

@@ -60,6 +60,45 @@ import Testing
         #expect(!groups.flatMap { $0 }.contains { $0.text.contains("Delaware") }, "over budget: \(groups)")
     }
 
+    /// A sentence cut by a chunk boundary is read whole from the chunk's window, each
+    /// sentence is offered once even when two retrieved chunks overlap it, and each is
+    /// cited by the page it is on, not the chunk's first page.
+    @Test func windowCompletesSentencesAcrossChunkBoundaries() throws {
+        let document = "Recitals follow. The Seller shall pay liquidated damages of\n$4,500 per day of delay.\n\n"
+            + "Notices go to the address in Section 12."
+        let bytes = Array(document.utf8)
+        let pageTwo = document.utf8.count - "Notices go to the address in Section 12.".utf8.count
+        let overlap = document.utf8.count - "damages of\n$4,500 per day of delay.\n\nNotices go to the address in Section 12.".utf8.count
+        // Chunk 1 ends mid-sentence; chunk 2 starts inside the same sentence (the overlap)
+        // and runs onto page 2.
+        var first = hit(1, String(decoding: bytes[0..<(overlap + "damages of".utf8.count)], as: UTF8.self), page: 1)
+        first.chunk.documentId = 7
+        var second = hit(2, String(decoding: bytes[overlap...], as: UTF8.self), page: 1, byteStart: overlap)
+        second.chunk.documentId = 7
+        second.chunk.ordinal = 1
+        second.chunk.pageEnd = 2
+        let window = PassageWindow(text: document, byteStart: 0, pageOffsets: [0, pageTwo])
+        first.window = window
+        second.window = window
+        #expect(window.page(at: 0) == 1 && window.page(at: pageTwo - 1) == 1 && window.page(at: pageTwo) == 2)
+
+        var selector = EvidenceSelector()
+        selector.tokenBudget = 40
+        let groups = try selector.select(
+            question: "What liquidated damages per day of delay?", from: [first, second],
+            weights: ["liquid": 3, "damag": 3, "delay": 2], queryVector: nil, embed: nil,
+            countTokens: { $0.split(whereSeparator: \.isWhitespace).count })
+        let chosen = groups.flatMap { $0 }
+        let whole = try #require(chosen.first { $0.text.contains("liquidated damages") })
+        #expect(whole.text == "The Seller shall pay liquidated damages of\n$4,500 per day of delay.")
+        #expect(whole.pageStart == 1 && whole.pageEnd == 1)
+        #expect(String(decoding: Array(document.utf8)[whole.byteStart..<whole.byteEnd], as: UTF8.self) == whole.text)
+        #expect(chosen.filter { $0.byteStart == whole.byteStart }.count == 1, "offered twice: \(groups)")
+        if let notice = chosen.first(where: { $0.text.hasPrefix("Notices") }) {
+            #expect(notice.pageStart == 2 && notice.pageEnd == 2)
+        }
+    }
+
     /// Copies of the prompt's source labels are removed from the answer; citations stay.
     @Test(arguments: [
         ("[2] (agreement.pdf, page 3) The cap is $750,000.", "[2] The cap is $750,000."),

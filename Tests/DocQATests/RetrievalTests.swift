@@ -99,4 +99,31 @@ import Testing
             }
         }
     }
+
+    /// A chunk's window is the document text around it (white space aside), starts at its
+    /// previous chunk, and places every byte on the page the chunks say.
+    @Test func windowsJoinNeighbouringChunks() throws {
+        try withTemporaryFolder { folder in
+            let pdf = Repository.caseFile + "/supply-agreement.pdf"
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let indexer = try Indexer(store: store, embedder: try Embedder(modelPath: try TestModels.embeddingModelPath))
+            _ = try indexer.index(paths: [pdf])
+            let pages = try DocumentExtractor.extract(fileAt: pdf).pages
+            let documentText = Array(pages.map(\.text).joined(separator: Chunker.pageSeparator).utf8)
+            let hits = try store.chunks(ids: Array(1...500))
+            #expect(hits.count >= 5)
+            for hit in hits {
+                let window = try store.window(around: hit, neighbours: 1)
+                let bytes = Array(window.text.utf8)
+                let original = Array(documentText[window.byteStart..<(window.byteStart + bytes.count)])
+                #expect(zip(bytes, original).allSatisfy { $0 == $1 || ($0 == 0x0A && (Character(UnicodeScalar($1)).isWhitespace)) })
+                let local = hit.byteStart - window.byteStart
+                #expect(Array(bytes[local..<(local + hit.text.utf8.count)]) == Array(hit.text.utf8))
+                #expect(window.page(at: hit.byteStart) == hit.pageStart)
+                #expect(window.page(at: hit.byteStart + hit.text.utf8.count - 1) == hit.pageEnd)
+                let neighbours = hits.filter { abs($0.ordinal - hit.ordinal) <= 1 }
+                #expect(window.byteStart == neighbours.map(\.byteStart).min())
+            }
+        }
+    }
 }

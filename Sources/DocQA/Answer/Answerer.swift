@@ -142,7 +142,13 @@ public final class Answerer {
         var sources: [Source] = []
         for group in groups {
             guard let first = group.first,
-                  let hit = retrieval.chunks.first(where: { $0.chunk.chunkId == first.chunkId })?.chunk else { continue }
+                  var hit = retrieval.chunks.first(where: { $0.chunk.chunkId == first.chunkId })?.chunk else { continue }
+            // The source is cited by the pages of the sentences shown, which may be fewer
+            // than the chunk's, or a neighbour's.
+            if let start = group.compactMap(\.pageStart).min(), let end = group.compactMap(\.pageEnd).max() {
+                hit.pageStart = start
+                hit.pageEnd = end
+            }
             sources.append(Source(number: sources.count + 1, chunk: hit, text: Self.passageText(group), sentences: group))
         }
         return sources

@@ -42,16 +42,19 @@ public struct EvidenceSelector {
     /// Weight of the key-term score against cosine similarity.
     public var termWeight = 0.5
     /// Sentences longer than this many characters are cut at `;` or line breaks.
-    static let longSentence = 400
+    static let longSentence = 600
 
     public init() {}
 
-    /// A sentence candidate within one retrieved chunk.
+    /// A sentence candidate around one retrieved chunk.
     struct Candidate {
         var chunkIndex: Int
-        var position: Int          // index among its chunk's sentences
-        var range: Range<Int>      // UTF-8 offsets in the chunk text
+        var position: Int          // index among the sentences of its chunk's window
+        var range: Range<Int>      // UTF-8 offsets in the document's text
         var text: String
+        /// Whether the sentence overlaps the retrieved chunk itself; the others (from the
+        /// neighbours in its window) are only taken to continue a chosen sentence.
+        var inChunk: Bool
         var similarity = 0.0
         var termScore = 0.0
         var score = 0.0
@@ -59,6 +62,11 @@ public struct EvidenceSelector {
 
     /// The selected sentences grouped by source, best source first; within a source in
     /// document order.
+    ///
+    /// Sentences are read from each chunk's window (`RetrievedChunk.window`) when it has
+    /// one, so a sentence that a chunk boundary cuts is quoted whole and the sentence
+    /// after it can be reached; each sentence is considered once, for the best-ranked
+    /// chunk it overlaps.
     ///
     /// - Parameters:
     ///   - weights: key term (stemmed) → weight, e.g. inverse document frequency; terms
@@ -70,29 +78,36 @@ public struct EvidenceSelector {
                 queryVector: [Float]?, embed: (([String]) throws -> [[Float]])?,
                 countTokens: (String) throws -> Int) throws -> [[EvidenceSentence]] {
         var candidates: [Candidate] = []
+        var seen = Set<[Int64]>()  // [document, first byte] of sentences already in a chunk
         for (index, hit) in retrieved.enumerated() {
-            let bytes = Array(hit.chunk.text.utf8)
+            let window = hit.window ?? PassageWindow(text: hit.chunk.text, byteStart: hit.chunk.byteStart)
+            let bytes = Array(window.text.utf8)
+            let core = (hit.chunk.byteStart - window.byteStart)..<(hit.chunk.byteStart - window.byteStart + hit.chunk.text.utf8.count)
             for (position, range) in Self.sentenceRanges(in: bytes).enumerated() {
-                candidates.append(Candidate(chunkIndex: index, position: position, range: range,
-                                            text: String(decoding: bytes[range], as: UTF8.self)))
+                let absolute = (window.byteStart + range.lowerBound)..<(window.byteStart + range.upperBound)
+                var inChunk = range.overlaps(core)
+                if inChunk { inChunk = seen.insert([hit.chunk.documentId, Int64(absolute.lowerBound)]).inserted }
+                candidates.append(Candidate(chunkIndex: index, position: position, range: absolute,
+                                            text: String(decoding: bytes[range], as: UTF8.self), inChunk: inChunk))
             }
         }
-        guard !candidates.isEmpty else { return [] }
+        guard candidates.contains(where: \.inChunk) else { return [] }
 
         let keyTerms = Terms.keyTerms(question, droppingQuestionWords: true)
         let totalWeight = keyTerms.reduce(0) { $0 + (weights[$1] ?? 1) }
-        for index in candidates.indices {
+        let scored = candidates.indices.filter { candidates[$0].inChunk }
+        for index in scored {
             let terms = Set(Terms.keyTerms(candidates[index].text))
             let found = keyTerms.filter(terms.contains).reduce(0) { $0 + (weights[$1] ?? 1) }
             candidates[index].termScore = totalWeight > 0 ? found / totalWeight : 0
         }
         if let embed, let queryVector {
-            let vectors = try embed(candidates.map(\.text))
-            for (index, vector) in vectors.enumerated() {
+            let vectors = try embed(scored.map { candidates[$0].text })
+            for (index, vector) in zip(scored, vectors) {
                 candidates[index].similarity = Double(zip(vector, queryVector).reduce(Float(0)) { $0 + $1.0 * $1.1 })
             }
         }
-        for index in candidates.indices {
+        for index in scored {
             // A slight preference for passages retrieval ranked higher breaks near-ties.
             let rankPrior = 0.02 * Double(retrieved.count - candidates[index].chunkIndex) / Double(retrieved.count)
             candidates[index].score = candidates[index].similarity + termWeight * candidates[index].termScore + rankPrior
@@ -100,44 +115,66 @@ public struct EvidenceSelector {
 
         // Best first; then add each sentence (and the one after the best few) while the
         // budget and the source limit allow.
-        let ranked = candidates.indices.sorted { candidates[$0].score > candidates[$1].score }
+        let ranked = scored.sorted { candidates[$0].score > candidates[$1].score }
         var chosen = Set<Int>()
+        var chosenSpans = Set<[Int64]>()
         var chosenChunks: [Int] = []
         var used = 0
         func take(_ index: Int) throws -> Bool {
             guard !chosen.contains(index) else { return true }
             let chunk = candidates[index].chunkIndex
+            let span = [retrieved[chunk].chunk.documentId, Int64(candidates[index].range.lowerBound)]
+            guard !chosenSpans.contains(span) else { return true }
             if !chosenChunks.contains(chunk) && chosenChunks.count >= maxSources { return false }
             let cost = try countTokens(candidates[index].text) + 2
             if used + cost > tokenBudget { return false }
             used += cost
             chosen.insert(index)
+            chosenSpans.insert(span)
             if !chosenChunks.contains(chunk) { chosenChunks.append(chunk) }
             return true
         }
+        func next(after index: Int) -> Int? {
+            candidates.indices.first {
+                candidates[$0].chunkIndex == candidates[index].chunkIndex && candidates[$0].position == candidates[index].position + 1
+            }
+        }
         for (place, index) in ranked.enumerated() {
             guard try take(index) else { continue }
-            if place < 3, let next = candidates.indices.first(where: {
-                candidates[$0].chunkIndex == candidates[index].chunkIndex
-                    && candidates[$0].position == candidates[index].position + 1 }) {
-                _ = try take(next)
+            // The sentence after one of the best few, and whatever continues a chosen
+            // piece that stops short: a heading, or a long sentence cut in pieces.
+            var current = index
+            var continues = place < 3
+            while continues || Self.stopsShort(candidates[current].text), let following = next(after: current) {
+                guard try take(following) else { break }
+                continues = false
+                current = following
             }
             if used >= tokenBudget - 8 { break }
         }
 
         return chosenChunks.map { chunkIndex in
             let hit = retrieved[chunkIndex].chunk
+            let window = retrieved[chunkIndex].window
             return chosen.filter { candidates[$0].chunkIndex == chunkIndex }
                 .sorted { candidates[$0].position < candidates[$1].position }
                 .map { index in
                     let candidate = candidates[index]
-                    return EvidenceSentence(text: candidate.text, path: hit.path, pageStart: hit.pageStart,
-                                            pageEnd: hit.pageEnd, chunkId: hit.chunkId,
-                                            byteStart: hit.byteStart + candidate.range.lowerBound,
-                                            byteEnd: hit.byteStart + candidate.range.upperBound,
+                    let range = candidate.range
+                    return EvidenceSentence(text: candidate.text, path: hit.path,
+                                            pageStart: window?.page(at: range.lowerBound) ?? hit.pageStart,
+                                            pageEnd: window?.page(at: max(range.lowerBound, range.upperBound - 1)) ?? hit.pageEnd,
+                                            chunkId: hit.chunkId, byteStart: range.lowerBound, byteEnd: range.upperBound,
                                             score: candidate.score, similarity: candidate.similarity)
                 }
         }
+    }
+
+    /// Whether a sentence ends without closing punctuation: a heading, a label, or a piece
+    /// of a long sentence, whose meaning runs on into the next.
+    static func stopsShort(_ text: String) -> Bool {
+        guard let last = text.last(where: { !$0.isWhitespace }) else { return false }
+        return !".!?)\"”’:;".contains(last)
     }
 
     /// Ranges of the sentences in UTF-8 text, trimmed of surrounding white space.
@@ -155,23 +192,31 @@ public struct EvidenceSelector {
             while lower < upper, isSpace(bytes[lower]) { lower += 1 }
             while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
             guard upper > lower, bytes[lower..<upper].contains(where: { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 >= 0x80 }) else { return }
-            if upper - lower > longSentence {
-                var piece = lower
-                var index = lower
-                while index < upper {
-                    if (bytes[index] == 0x3B || bytes[index] == 0x0A) && index - piece > longSentence / 4 {
-                        ranges.append(piece..<(index + 1))
-                        piece = index + 1
-                        while piece < upper, isSpace(bytes[piece]) { piece += 1 }
-                        index = piece
-                        continue
-                    }
-                    index += 1
-                }
-                if piece < upper { ranges.append(piece..<upper) }
-            } else {
-                ranges.append(lower..<upper)
+            // A long sentence is cut after its semicolons, then, where a piece is still
+            // long, at line breaks, keeping pieces long enough to say something.
+            for clause in pieces(lower..<upper, after: 0x3B, minimum: longSentence / 4) {
+                ranges += clause.count > longSentence ? pieces(clause, after: 0x0A, minimum: longSentence / 2) : [clause]
             }
+        }
+        func pieces(_ range: Range<Int>, after separator: UInt8, minimum: Int) -> [Range<Int>] {
+            guard range.count > longSentence else { return [range] }
+            var result: [Range<Int>] = []
+            var piece = range.lowerBound
+            var index = piece
+            while index < range.upperBound {
+                if bytes[index] == separator && index - piece >= minimum && range.upperBound - index > minimum / 2 {
+                    var end = index + 1
+                    while end > piece, isSpace(bytes[end - 1]) { end -= 1 }
+                    result.append(piece..<end)
+                    piece = index + 1
+                    while piece < range.upperBound, isSpace(bytes[piece]) { piece += 1 }
+                    index = piece
+                    continue
+                }
+                index += 1
+            }
+            if piece < range.upperBound { result.append(piece..<range.upperBound) }
+            return result
         }
         var start = 0
         var lineStart = 0

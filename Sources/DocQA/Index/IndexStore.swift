@@ -577,6 +577,38 @@ public final class IndexStore {
                  byteStart: row.int(at: 7), section: row.string(at: 8), isNavigation: row.int(at: 9) != 0)
     }
 
+    /// The text of `hit` with up to `neighbours` chunks of its document on each side,
+    /// joined at their byte offsets (chunks overlap; the white space between them is
+    /// kept as line breaks), with the document's page offsets.
+    public func window(around hit: ChunkHit, neighbours: Int) throws -> PassageWindow {
+        let statement = try db.prepare("""
+            SELECT byte_start, text FROM chunks
+            WHERE document_id = ?1 AND ordinal BETWEEN ?2 AND ?3 ORDER BY ordinal
+            """)
+        try statement.bind(hit.documentId, at: 1)
+        try statement.bind(Int64(hit.ordinal - neighbours), at: 2)
+        try statement.bind(Int64(hit.ordinal + neighbours), at: 3)
+        var start: Int?
+        var bytes: [UInt8] = []
+        try db.inTransaction(.deferred) {
+            while try statement.step() {
+                let chunkStart = statement.int(at: 0)
+                let text = Array(statement.string(at: 1).utf8)
+                let base = start ?? chunkStart
+                start = base
+                let offset = chunkStart - base
+                guard offset >= 0 else { continue }
+                if bytes.count < offset { bytes.append(contentsOf: repeatElement(0x0A, count: offset - bytes.count)) }
+                let end = offset + text.count
+                if bytes.count < end { bytes.append(contentsOf: repeatElement(0x20, count: end - bytes.count)) }
+                bytes.replaceSubrange(offset..<end, with: text)
+            }
+        }
+        guard let start else { return PassageWindow(text: hit.text, byteStart: hit.byteStart) }
+        return PassageWindow(text: String(decoding: bytes, as: UTF8.self), byteStart: start,
+                             pageOffsets: try pageOffsets(documentID: hit.documentId))
+    }
+
     /// The chunks with the given ids, in the order given, each with score 0. Ids not in
     /// the index (for example removed since they were found) are skipped.
     public func chunks(ids: [Int64]) throws -> [ChunkHit] {

@@ -105,3 +105,34 @@ public struct ChunkHit: Sendable, Equatable {
         self.score = score
     }
 }
+
+/// A stretch of a document's text around a retrieved chunk: the chunk and its neighbours,
+/// so that a sentence cut by a chunk boundary can be read whole.
+public struct PassageWindow: Sendable, Equatable {
+    /// The text, exactly as extracted; gaps the chunker left out (page separators, blank
+    /// lines) are line breaks.
+    public var text: String
+    /// UTF-8 offset of the window's first byte in the document's extracted text.
+    public var byteStart: Int
+    /// The byte offset at which each page starts in the document's text; `nil` for a
+    /// document without pages.
+    public var pageOffsets: [Int]?
+
+    public init(text: String, byteStart: Int, pageOffsets: [Int]? = nil) {
+        self.text = text
+        self.byteStart = byteStart
+        self.pageOffsets = pageOffsets
+    }
+
+    /// The 1-based page holding the document byte `offset`; `nil` without page offsets.
+    public func page(at offset: Int) -> Int? {
+        guard let pageOffsets, !pageOffsets.isEmpty else { return nil }
+        // The last page starting at or before `offset`; offsets are ascending.
+        var low = 0, high = pageOffsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pageOffsets[middle] <= offset { low = middle + 1 } else { high = middle }
+        }
+        return max(1, low)
+    }
+}

@@ -10,6 +10,8 @@ public struct RetrievedChunk: Sendable, Equatable {
     /// 1-based ranks in each search, when that search found the chunk.
     public var vectorRank: Int?
     public var keywordRank: Int?
+    /// The chunk with its neighbours, when retrieval fetched them for answering.
+    public var window: PassageWindow? = nil
 }
 
 /// What retrieval found for a question, with what answering reuses from it.
@@ -45,6 +47,9 @@ public struct Retriever {
     public var ranking: Ranking = .weighted
     /// Restricts retrieval to some documents; `nil` searches them all.
     public var filter: DocumentFilter?
+    /// Restricts retrieval to these documents (row ids), on top of `filter`; `nil` for no
+    /// restriction.
+    public var documentIDs: Set<Int64>?
     /// How many candidates each search contributes before fusion, per result wanted.
     public var candidatesPerResult = 4
     /// The RRF constant; 60 is the value from the original paper and works well untuned.
@@ -57,6 +62,9 @@ public struct Retriever {
     /// Whether a chunk next to a better-ranked chunk of the same document (they share
     /// overlap text) waits until passages from elsewhere have had their place.
     public var spreadsNeighbours = true
+    /// Chunks on each side of a result that `retrieval(for:limit:)` reads with it, so that
+    /// evidence sentences cut by a chunk boundary are read whole.
+    public var windowNeighbours = 1
 
     public init(store: IndexStore, embedder: Embedder) {
         self.store = store
@@ -77,7 +85,12 @@ public struct Retriever {
     /// - Throws: as `retrieve`.
     public func retrieval(for question: String, limit: Int) throws -> Retrieval {
         let vector = try queryVector(question)
-        let chunks = limit > 0 ? try rank(question, vector: vector, limit: limit) : []
+        var chunks = limit > 0 ? try rank(question, vector: vector, limit: limit) : []
+        if windowNeighbours > 0 {
+            for index in chunks.indices {
+                chunks[index].window = try store.window(around: chunks[index].chunk, neighbours: windowNeighbours)
+            }
+        }
         return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question))
     }
 
@@ -103,7 +116,8 @@ public struct Retriever {
     private func rank(_ query: String, vector: [Float], limit: Int) throws -> [RetrievedChunk] {
         // Extra candidates leave room for neighbours that are moved down.
         let candidates = max(limit * candidatesPerResult, 20)
-        let allowed = try filter.map { try store.documentIDs(matching: $0) }
+        var allowed = try filter.map { try store.documentIDs(matching: $0) }
+        if let documentIDs { allowed = allowed.map { $0.intersection(documentIDs) } ?? documentIDs }
         if let allowed, allowed.isEmpty { return [] }
         let semantic = ranking == .keyword ? [] : try store.nearestChunks(to: vector, limit: candidates, in: allowed)
         let keyword = ranking == .vector ? [] : try store.keywordSearch(query, limit: candidates, in: allowed)
