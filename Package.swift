@@ -18,9 +18,11 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib",
                        providers: [.apt(["libpoppler-glib-dev"])]),
+        // libcsv ships no pkg-config file; its header and library are on the default paths.
+        .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
         .target(
             name: "DocQA",
-            dependencies: ["CLlama", "CSQLite", "CPoppler"]
+            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV"]
         ),
         .executableTarget(
             name: "docqa",

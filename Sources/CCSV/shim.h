@@ -1,0 +1,2 @@
+// libcsv (Debian: libcsv-dev), read and written only through Sources/DocQA/CSV.
+#include <csv.h>

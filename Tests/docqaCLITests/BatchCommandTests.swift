@@ -1,0 +1,176 @@
+import DocQATestSupport
+import Foundation
+import Testing
+
+extension ModelBackedTests {
+    /// `docqa batch` on the sample case file: every output format read back by a parser,
+    /// resuming after an interruption, a failed question recorded on its row, the document ×
+    /// question matrix, and bad question files refused before any work.
+    @Suite("docqa batch", .sampleIndex)
+    struct BatchCommandTests {
+        static let questions = """
+            {"id": "cap", "question": "What is the liability cap?"}
+            {"id": "law", "question": "Which state's law governs the supply agreement?", "path": "supply-agreement.pdf"}
+            {"id": "none", "question": "What is the airspeed of an unladen swallow?"}
+
+            """
+
+        /// The JSONL's lines, parsed: the run line first, then the answers.
+        private func lines(_ path: String) throws -> [[String: Any]] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try jsonObject(String($0)) }
+        }
+
+        /// The default model answers into JSONL; a run cut off mid-write is resumed, the
+        /// finished answers kept and not asked again.
+        @Test func jsonlAnswersAndResume() async throws {
+            try DefaultModels.require(chat: true)
+            let index = try await SampleIndex.shared().ready()
+            let folder = try TestFolder()
+            let questions = try folder.write("questions.jsonl", Self.questions)
+            let out = folder.file("answers.jsonl")
+            let first = try await ChildProcess.docqa(["batch", questions, "--out", out, "--index", index, "--json"],
+                                                     in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(first.status == 0, "\(first)")
+            let summary = try jsonObject(first.stdout)
+            #expect(summary["answered"] as? Int == 2 && summary["notFound"] as? Int == 1 && summary["skipped"] as? Int == 0, "\(first)")
+
+            var rows = try lines(out)
+            try #require(rows.count == 4, "\(rows)")
+            let run = rows[0]
+            #expect(run["record"] as? String == "run")
+            #expect((run["chatModel"] as? [String: Any])?["sha256"] as? String
+                    == "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046")
+            #expect(((run["index"] as? [String: Any])?["digest"] as? String)?.count == 64)
+            #expect((run["index"] as? [String: Any])?["documents"] as? Int == 6)
+            #expect(rows[1...].map { $0["id"] as? String } == ["cap", "law", "none"])
+            #expect((rows[1]["answer"] as? String)?.contains("750,000") == true, "\(rows[1])")
+            let citations = try #require(rows[1]["citations"] as? [[String: Any]])
+            #expect(citations.contains { ($0["path"] as? String)?.hasSuffix("supply-agreement.pdf") == true
+                                         && $0["pageStart"] as? Int == 4 && $0["supported"] as? Bool == true }, "\(citations)")
+            let evidence = try #require(rows[1]["evidence"] as? [[String: Any]])
+            #expect(evidence.contains { ($0["text"] as? String)?.contains("750,000") == true }, "\(evidence)")
+            #expect((rows[2]["answer"] as? String)?.contains("Delaware") == true, "\(rows[2])")
+            #expect(rows[3]["notFound"] as? Bool == true && rows[3]["answer"] as? String == "")
+            #expect(rows[1...].allSatisfy { $0["error"] == nil || $0["error"] is NSNull })
+
+            // Interrupted while writing the third answer: half its line is on disk.
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            let kept = text.split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"
+            let partial = String(text.split(separator: "\n")[3].prefix(40))
+            try (kept + partial).write(toFile: out, atomically: false, encoding: .utf8)
+            let resumed = try await ChildProcess.docqa(["batch", questions, "--out", out, "--index", index],
+                                                       in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(resumed.status == 0, "\(resumed)")
+            #expect(resumed.stdout.contains("0 answered, 1 not found, 0 failed, 2 already in the file"), "\(resumed)")
+            rows = try lines(out)
+            #expect(rows.count == 4 && rows[1...].map { $0["id"] as? String } == ["cap", "law", "none"], "\(rows)")
+
+            // Other settings would mix answers: refused, file untouched.
+            let before = try String(contentsOfFile: out, encoding: .utf8)
+            let mixed = try await ChildProcess.docqa(["batch", questions, "--out", out, "--index", index, "--top-k", "3"],
+                                                     in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(mixed.status == 1 && mixed.stderr.contains("--top-k (5 then, 3 now)"), "\(mixed)")
+            #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
+        }
+
+        /// CSV read back by Python's csv module; the JSONL kept beside it; the Markdown report;
+        /// a question that fails (too long for the context) is recorded and the run goes on,
+        /// exit 1.
+        @Test func csvMarkdownAndFailedRow() async throws {
+            try DefaultModels.require()
+            let index = try await SampleIndex.shared().ready()
+            let folder = try TestFolder()
+            let long = Array(repeating: "indemnification", count: 700).joined(separator: " ")
+            let questions = try folder.write("questions.csv", """
+                id,question
+                =cap,"What is the liability cap, in dollars?"
+                long,"\(long)?"
+
+                """)
+            let csv = folder.file("review.csv")
+            let result = try await ChildProcess.docqa(["batch", questions, "--out", csv, "--index", index,
+                                                       "--model", "smollm2-135m", "--context", "1024"],
+                                                      in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout.contains("1 failed"), "\(result)")
+            #expect(result.stderr.contains("batch: long failed:"), "\(result)")
+            #expect(FileManager.default.fileExists(atPath: folder.file("review.jsonl")))
+
+            let parsed = try await ChildProcess.run("/usr/bin/python3", ["-c", """
+                import csv, json, sys
+                with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
+                    print(json.dumps(list(csv.reader(f))))
+                """, csv], in: folder)
+            #expect(parsed.status == 0, "\(parsed)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String]])
+            try #require(rows.count == 3, "\(rows)")
+            #expect(rows[0] == ["id", "question", "answer", "status", "citations", "evidence", "note"])
+            #expect(rows[1][0] == "'=cap" && rows[1][1] == "What is the liability cap, in dollars?", "\(rows[1])")
+            #expect(rows[2][0] == "long" && rows[2][3] == "failed" && !rows[2][6].isEmpty, "\(rows[2])")
+
+            let report = folder.file("review.md")
+            let markdown = try await ChildProcess.docqa(["batch", questions, "--out", report, "--index", index,
+                                                         "--model", "smollm2-135m", "--context", "1024"],
+                                                        in: folder, timeout: ChildProcess.modelTimeout)
+            // The JSONL beside review.md is review.jsonl, shared with the CSV run: both
+            // answers are already there, the failed one is asked again (and fails again).
+            #expect(markdown.status == 1 && markdown.stdout.contains("1 already in the file"), "\(markdown)")
+            let text = try String(contentsOfFile: report, encoding: .utf8)
+            #expect(text.hasPrefix("# docqa batch answers\n"))
+            #expect(text.contains("## =cap. What is the liability cap, in dollars?"), "\(text)")
+            #expect(text.contains("## long. ") && text.contains("**Failed:**"), "\(text)")
+        }
+
+        /// `--each-document --matrix`: one row per sample document, one column per question.
+        @Test func documentQuestionMatrix() async throws {
+            try DefaultModels.require()
+            let index = try await SampleIndex.shared().ready()
+            let folder = try TestFolder()
+            let questions = try folder.write("questions.txt", "Who are the parties?\nWhat is the date of this document?\n")
+            let out = folder.file("matrix.csv")
+            let result = try await ChildProcess.docqa(["batch", questions, "--out", out, "--index", index, "--each-document",
+                                                       "--matrix", "--model", "smollm2-135m", "--json"],
+                                                      in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(result.status == 0, "\(result)")
+            #expect(try jsonObject(result.stdout)["questions"] as? Int == 12, "\(result)")
+            let parsed = try await ChildProcess.run("/usr/bin/python3", ["-c", """
+                import csv, json, sys
+                with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
+                    print(json.dumps(list(csv.reader(f))))
+                """, out], in: folder)
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String]], "\(parsed)")
+            try #require(rows.count == 7, "\(rows)")
+            #expect(rows[0] == ["document", "Who are the parties?", "What is the date of this document?"])
+            #expect(Set(rows[1...].map { $0[0] }) == Set(Repository.caseFileDocuments))
+            #expect(rows[1...].allSatisfy { $0.count == 3 && !$0[1].isEmpty && !$0[2].isEmpty })
+            // Each row's citations name only its own document.
+            let records = try String(contentsOfFile: folder.file("matrix.jsonl"), encoding: .utf8)
+                .split(separator: "\n").dropFirst().map { try jsonObject(String($0)) }
+            for record in records {
+                let document = try #require(record["document"] as? String)
+                for citation in record["citations"] as? [[String: Any]] ?? [] {
+                    #expect(citation["path"] as? String == document, "\(record)")
+                }
+            }
+        }
+
+        /// Bad question files stop before any work (no model loaded, no answers file) with
+        /// the file, the line and the reason.
+        @Test(arguments: [
+            ("q.jsonl", "{\"id\": \"a\", \"question\": \"x?\"}\n{\"id\": \"a\", \"question\": \"y?\"}\n",
+             "q.jsonl: line 2: the id \"a\" is already used on line 1"),
+            ("q.jsonl", "{\"id\": \"a\", \"question\": \"\"}\n", "q.jsonl: line 1: the question is empty."),
+            ("q.jsonl", "not json\n", "q.jsonl: line 1: not a JSON object"),
+            ("q.csv", "id,prompt\na,x?\n", "q.csv: row 1: unknown column \"prompt\""),
+        ])
+        func badQuestionFiles(name: String, contents: String, message: String) async throws {
+            let folder = try TestFolder()
+            let questions = try folder.write(name, contents)
+            let result = try await ChildProcess.docqa(["batch", questions, "--out", folder.file("a.jsonl"),
+                                                       "--index", folder.file("missing.sqlite")], in: folder)
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.contains(message), "\(result)")
+            #expect(!FileManager.default.fileExists(atPath: folder.file("a.jsonl")))
+        }
+    }
+}
