@@ -92,7 +92,7 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
     }
 
     /// The default model answers a sample question correctly, citing the right page, with
-    /// evidence quoted verbatim from the chunk it names (offsets included). The one
+    /// evidence quoted verbatim from around the chunk it names (offsets included). The one
     /// real-answer test on the 1.5B model; the others use the fast tier.
     @Test func defaultModelAnswersWithVerbatimEvidence() throws {
         let question = try #require(try SampleQuestion.all().first { $0.id == "q04" })
@@ -111,8 +111,11 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         try #require(!answer.evidence.isEmpty)
         let store = try IndexStore(path: try SampleIndex.built.get(), create: false)
         for sentence in answer.evidence {
+            // Quoted from the chunk's window (the chunk and its neighbours), at the offsets given.
             let chunk = try #require(try store.chunks(ids: [sentence.chunkId]).first)
-            let bytes = Array(chunk.text.utf8)[(sentence.byteStart - chunk.byteStart)..<(sentence.byteEnd - chunk.byteStart)]
+            let window = try store.window(around: chunk, neighbours: 1)
+            try #require(window.byteStart <= sentence.byteStart && sentence.byteEnd <= window.byteStart + window.text.utf8.count)
+            let bytes = Array(window.text.utf8)[(sentence.byteStart - window.byteStart)..<(sentence.byteEnd - window.byteStart)]
             #expect(String(decoding: bytes, as: UTF8.self) == sentence.text)
         }
         #expect(answer.evidence.contains { $0.text.contains("750,000") })
@@ -146,7 +149,9 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         #expect(answer.sources.map(\.number) == Array(1...answer.sources.count))
         for source in answer.sources {
             #expect(!source.sentences.isEmpty)
-            #expect(source.sentences.allSatisfy { source.chunk.text.contains($0.text) })
+            // Read from the chunk's window: the chunk and its neighbours.
+            let window = try #require(found.chunks.first { $0.chunk.chunkId == source.chunk.chunkId }?.window)
+            #expect(source.sentences.allSatisfy { window.text.contains($0.text) })
             #expect(source.text == Answerer.passageText(source.sentences))
         }
         #expect(answer.sources.contains { $0.text.contains("$750,000") })

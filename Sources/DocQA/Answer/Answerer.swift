@@ -90,7 +90,8 @@ public final class Answerer {
         ])
         let answerRoom = max(16, min(maxAnswerTokens, context.contextLength - prompt.count - 1))
         var raw = ""
-        let generation = try context.generate(prompt: prompt, maxTokens: answerRoom, sampling: sampling) { piece in
+        let generation = try context.generate(prompt: prompt, reusablePrefix: try systemPrefixLength(),
+                                              maxTokens: answerRoom, sampling: sampling) { piece in
             raw += piece
             onText(piece)
             // One short paragraph is the whole answer: stop at the first blank line
@@ -105,7 +106,7 @@ public final class Answerer {
         result.timings.generatedTokens = generation.generatedTokens
         result.timings.generationSeconds = generation.totalSeconds - generation.promptSeconds
 
-        let text = Self.cleaned(generation.text, sources: sources)
+        let text = Self.quotingNumbers(in: Self.cleaned(generation.text, sources: sources), sources: sources)
         let citations = Self.citations(for: text, question: question, sources: sources)
         let unsupported = Self.unsupportedSentences(of: text, question: question, sources: sources)
         result.check.unsupportedSentences = unsupported
@@ -123,6 +124,20 @@ public final class Answerer {
         result.citations = citations
         result.evidence = evidence
         return result
+    }
+
+    private var systemPrefix: Int?
+
+    /// Tokens at the start of every prompt (the system message and what opens the user's
+    /// turn): the context keeps them between questions instead of reading them again.
+    private func systemPrefixLength() throws -> Int {
+        if let systemPrefix { return systemPrefix }
+        let system = ChatMessage(role: .system, content: Self.instructions)
+        let one = try model.chatPromptTokens([system, ChatMessage(role: .user, content: "a")])
+        let other = try model.chatPromptTokens([system, ChatMessage(role: .user, content: "b")])
+        let length = zip(one, other).prefix { $0 == $1 }.count
+        systemPrefix = length
+        return length
     }
 
     /// Whether generated text already holds a whole answer: a paragraph followed by a blank line.
@@ -216,8 +231,80 @@ public final class Answerer {
         result.replace(#/^[\s:;,]*(?:(?:[Aa]nswer|A)\s*:\s*)?/#, with: "")
         result.replace(#/[ \t]{2,}/#, with: " ")
         result.replace(#/[ \t]+([.,;:])/#) { String($0.output.1) }
-        return result.trimmingCharacters(in: .whitespacesAndNewlines)
+        return Self.withoutCitationOnlySentences(result.trimmingCharacters(in: .whitespacesAndNewlines))
     }
+
+    /// The answer without sentences that only point at a source ("This is stated in
+    /// passage [2]."): their citations move to the sentence before, which makes the claim.
+    static func withoutCitationOnlySentences(_ text: String) -> String {
+        var kept: [String] = []
+        for sentence in CitationCheck.sentences(of: text) {
+            let claim = sentence.replacing(#/\[[^\]]*\]/#, with: " ")
+            let marks = sentence.matches(of: #/\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\]/#).map { String($0.output) }
+            if !kept.isEmpty, !marks.isEmpty, CitationCheck.contentWords(claim).subtracting(citationWords).isEmpty {
+                var previous = kept.removeLast().trimmingCharacters(in: .whitespaces)
+                let stop = previous.last.map { ".!?".contains($0) } == true ? String(previous.removeLast()) : ""
+                for mark in marks where !previous.contains(mark) { previous += " " + mark }
+                kept.append(previous + stop + " ")
+            } else {
+                kept.append(String(sentence))
+            }
+        }
+        return kept.joined().trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Words of a sentence that only says where something is written.
+    private static let citationWords: Set<String> = [
+        "passage", "passages", "stated", "states", "mentioned", "mentions", "cited", "given", "see", "found",
+        "shown", "written", "specified", "described", "provided", "information", "per", "refer", "referenced",
+    ]
+
+    /// The answer with each number that a source writes both in words and in figures
+    /// ("thirty (30) days", "three percent (3%)") quoted in the source's form, however the
+    /// model shortened it ("30 days", "three percent").
+    static func quotingNumbers(in answer: String, sources: [Source]) -> String {
+        var forms: [(words: String, figure: String, unit: String, full: String)] = []
+        for source in sources {
+            for match in source.text.matches(of: #/\b((?:[A-Za-z]+[- ]){0,3}[A-Za-z]+) \((\d[\d,.]*%?)\)(?: ([A-Za-z]+))?/#) {
+                // Keep the words that spell the number ("thirty" of "within thirty (30)");
+                // skip when they do not end in a number word.
+                let tokens = match.output.1.split(separator: " ")
+                let spelled = tokens.reversed().prefix { token in
+                    token.lowercased().split(separator: "-").allSatisfy { numberWords.contains(String($0)) || $0 == "percent" || $0 == "and" }
+                }
+                guard let last = spelled.first?.lowercased(), last != "and",
+                      numberWords.contains(String(last.split(separator: "-").last ?? "")) || (last == "percent" && spelled.count > 1)
+                else { continue }
+                let number = spelled.reversed().joined(separator: " ")
+                let unit = match.output.3.map(String.init) ?? ""
+                forms.append((number, String(match.output.2), unit, "\(number) (\(match.output.2))"))
+            }
+        }
+        var result = answer
+        for form in forms where !result.contains(form.full) {
+            let figure = NSRegularExpression.escapedPattern(for: form.figure)
+            let words = NSRegularExpression.escapedPattern(for: form.words)
+            let unit = form.unit.isEmpty || form.figure.hasSuffix("%") ? "" : "\\s+" + NSRegularExpression.escapedPattern(for: form.unit)
+            // "30 days" (not "(30) days", not "130 days", not a date's "June 30") and
+            // "thirty days" become "thirty (30) days".
+            for pattern in ["(?i)(?<![\\d(.,$])" + figure + "(?![\\d)])" + unit, "(?i)\\b" + words + "\\b(?!\\s*\\()" + unit] {
+                guard !unit.isEmpty || form.figure.hasSuffix("%") || pattern.hasPrefix("(?i)\\b") else { continue }
+                guard let expression = try? NSRegularExpression(pattern: pattern) else { continue }
+                let range = NSRange(result.startIndex..., in: result)
+                guard let match = expression.firstMatch(in: result, range: range), let found = Range(match.range, in: result) else { continue }
+                let replacement = form.full + (unit.isEmpty ? "" : " " + form.unit)
+                result.replaceSubrange(found, with: replacement)
+                break
+            }
+        }
+        return result
+    }
+
+    private static let numberWords: Set<String> = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+        "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion",
+    ]
 
     /// Citations the answer makes, checked against the sources; when it makes none, the
     /// sources whose words it shares most.

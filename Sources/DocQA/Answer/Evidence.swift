@@ -33,10 +33,11 @@ public struct EvidenceSentence: Sendable, Equatable {
 /// each of the best few (an answer often continues a sentence that names the topic).
 public struct EvidenceSelector {
     /// Most tokens (of the chat model) the selected sentences may take in all. Measured
-    /// (`docqa eval --answers`, BENCHMARKS.md): with 350 the passages shown held the
-    /// expected answer for 30 of 33 sample and 66 of 74 real-document questions, against
-    /// 27 and 61 with 260; 450 added one.
-    public var tokenBudget = 350
+    /// (`docqa eval --answers --evidence-only`, BENCHMARKS.md) on 128-token chunks read
+    /// with their neighbours: the sentences shown held the expected answer for 28, 62 and
+    /// 24 questions (samples, real, hard) with 350; 29, 67 and 25 with 450; 30, 67 and 26
+    /// with 600, which costs about 1.5 s more prompt reading per question.
+    public var tokenBudget = 450
     /// Most sources (chunks) the sentences may come from.
     public var maxSources = 4
     /// Weight of the key-term score against cosine similarity.

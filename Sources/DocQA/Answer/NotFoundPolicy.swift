@@ -16,8 +16,10 @@ public struct NotFoundPolicy: Sendable, Equatable {
     /// declined 5 of 17 unanswerable questions and 2 of 107 answerable ones.
     public var minimumCoverage = 0.4
     /// Below this cosine similarity between the question and the evidence sentences that
-    /// support the answer, the answer is declined.
-    public var minimumEvidenceSimilarity = 0.35
+    /// support the answer, the answer is declined. Off (0) by measurement: with evidence
+    /// read from whole sentences (session 4), 0.35 declined 1 of 37 unanswerable
+    /// questions but 7 answerable ones, 4 of them answered correctly (BENCHMARKS.md).
+    public var minimumEvidenceSimilarity = 0.0
     /// Off only to measure: every question is then answered, for calibrating the checks.
     public var enabled = true
 

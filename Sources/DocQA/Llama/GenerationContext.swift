@@ -30,7 +30,8 @@ public struct GenerationResult: Sendable, Equatable {
 /// A llama.cpp context that generates text from a prompt.
 ///
 /// Owns one `llama_context` and its batch; keeps its model alive. Each `generate` call
-/// starts from an empty KV cache.
+/// starts from an empty KV cache, except for a constant prompt prefix (a system message)
+/// that the previous call left there: that is kept and not read again.
 public final class GenerationContext {
     public let model: LlamaModel
     private let handle: OpaquePointer
@@ -38,6 +39,9 @@ public final class GenerationContext {
     private let batchSize: Int
     /// Tokens the context holds: prompt plus answer.
     public let contextLength: Int
+    /// The tokens whose keys and values the KV cache holds, from position 0; empty when
+    /// unknown (after an error).
+    private var cached: [LlamaToken] = []
 
     /// Creates a generation context of `contextLength` tokens (capped at the model's training length).
     ///
@@ -77,9 +81,14 @@ public final class GenerationContext {
     /// Text reaches `onText` in whole characters (see `UTF8Accumulator`); return `false`
     /// from it to stop early. Stops at an end-of-generation token, after `maxTokens`, or
     /// when the context is full — none of which is an error.
+    /// The first `reusablePrefix` tokens of `prompt` are kept in the KV cache for the next
+    /// call, and reused from the previous one when they are the same tokens. They are
+    /// always read on their own, so a reused prefix holds exactly what reading it afresh
+    /// would: the answer does not depend on what was asked before.
     /// - Throws: `.promptTooLong` when the prompt does not fit the context with room to
     ///   answer; decode errors from llama.cpp.
-    public func generate(prompt: [LlamaToken], maxTokens: Int, sampling: SamplingSettings = .deterministic,
+    public func generate(prompt: [LlamaToken], reusablePrefix: Int = 0, maxTokens: Int,
+                         sampling: SamplingSettings = .deterministic,
                          onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -95,20 +104,30 @@ public final class GenerationContext {
                              "the prompt has \(prompt.count) tokens but the model's context holds \(contextLength); use fewer sources (--top-k) or a larger --context.",
                              path: model.path)
         }
-        llama_memory_clear(llama_get_memory(handle), true)
         let sampler = LlamaSampler(settings: sampling, model: model)
-
-        // Read the prompt in batches; only its last token needs logits.
+        let memory = llama_get_memory(handle)
+        let prefix = min(max(0, reusablePrefix), prompt.count - 1)
         var position = 0
-        while position < prompt.count {
-            batch.clear()
-            let end = min(position + batchSize, prompt.count)
-            for index in position..<end {
-                batch.append(prompt[index], position: index, sequence: 0, wantsOutput: index == prompt.count - 1)
-            }
-            try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
-            position = end
+        if prefix > 0, cached.count >= prefix, cached[0..<prefix] == prompt[0..<prefix],
+           llama_memory_seq_rm(memory, 0, Int32(prefix), -1) {
+            position = prefix
+        } else {
+            llama_memory_clear(memory, true)
         }
+        cached = []
+        // Read the prompt in batches (the prefix on its own); only its last token needs logits.
+        for end in [prefix, prompt.count] where position < end {
+            while position < end {
+                batch.clear()
+                let stop = min(position + batchSize, end)
+                for index in position..<stop {
+                    batch.append(prompt[index], position: index, sequence: 0, wantsOutput: index == prompt.count - 1)
+                }
+                try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+                position = stop
+            }
+        }
+        cached = prompt
         let promptSeconds = seconds(since: start)
 
         var text = ""
@@ -140,7 +159,13 @@ public final class GenerationContext {
             }
             batch.clear()
             batch.append(token, position: position, sequence: 0, wantsOutput: true)
-            try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+            do {
+                try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+            } catch {
+                cached = []
+                throw error
+            }
+            cached.append(token)
             position += 1
         }
         _ = emit(accumulator.flush())
