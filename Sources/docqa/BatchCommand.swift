@@ -83,6 +83,10 @@ struct BatchCommand: ParsableCommand {
             let start = clock.now
             let questionsPath = expand(self.questions)
             let questions = try BatchQuestion.load(path: questionsPath)
+            if expand(out) == questionsPath || journalPath == questionsPath {
+                throw DocQAError(.invalidArgument, "--out would overwrite the questions file; choose another name for the answers.",
+                                 path: questionsPath)
+            }
             if outputFormat != .jsonl, expand(out) == journalPath {
                 throw DocQAError(.invalidArgument, "the answers file would overwrite its own JSONL; give --out a .csv or .md name.",
                                  path: expand(out))

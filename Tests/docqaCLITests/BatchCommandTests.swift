@@ -172,5 +172,18 @@ extension ModelBackedTests {
             #expect(result.stderr.contains(message), "\(result)")
             #expect(!FileManager.default.fileExists(atPath: folder.file("a.jsonl")))
         }
+
+        /// `--out` naming the questions file (or a CSV whose JSONL would be it) is refused
+        /// and the questions stay as they were.
+        @Test(arguments: ["q.csv", "q.md"])
+        func answersNeverOverwriteTheQuestions(out: String) async throws {
+            let folder = try TestFolder()
+            let contents = out == "q.csv" ? "id,question\na,x?\n" : "{\"question\": \"x?\"}\n"
+            let questions = try folder.write(out == "q.csv" ? "q.csv" : "q.jsonl", contents)
+            let result = try await ChildProcess.docqa(["batch", questions, "--out", folder.file(out),
+                                                       "--index", folder.file("missing.sqlite")], in: folder)
+            #expect(result.status == 1 && result.stderr.contains("would overwrite the questions file"), "\(result)")
+            #expect(try String(contentsOfFile: questions, encoding: .utf8) == contents)
+        }
     }
 }
