@@ -45,7 +45,9 @@ struct EvalCommand: ParsableCommand {
             let questions = try EvaluationQuestion.load(path: expand(self.questions))
             let store = try openExistingIndex(indexOptions)
             let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
-            let retriever = retrieval.makeRetriever(store: store, embedder: embedder)
+            var retriever = retrieval.makeRetriever(store: store, embedder: embedder)
+            // Neighbouring chunks are read only to choose evidence for answers.
+            if !answers { retriever.windowNeighbours = 0 }
             let answerer = answers ? try answering.makeAnswerer(embedder: embedder) : nil
             if noDecline { answerer?.policy.enabled = false }
             if evidenceOnly { answerer?.selectsEvidenceOnly = true }

@@ -113,7 +113,7 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         for sentence in answer.evidence {
             // Quoted from the chunk's window (the chunk and its neighbours), at the offsets given.
             let chunk = try #require(try store.chunks(ids: [sentence.chunkId]).first)
-            let window = try store.window(around: chunk, neighbours: 1)
+            let window = try #require(try store.windows(around: [chunk], neighbours: 1).first)
             try #require(window.byteStart <= sentence.byteStart && sentence.byteEnd <= window.byteStart + window.text.utf8.count)
             let bytes = Array(window.text.utf8)[(sentence.byteStart - window.byteStart)..<(sentence.byteEnd - window.byteStart)]
             #expect(String(decoding: bytes, as: UTF8.self) == sentence.text)

@@ -112,8 +112,9 @@ import Testing
             let documentText = Array(pages.map(\.text).joined(separator: Chunker.pageSeparator).utf8)
             let hits = try store.chunks(ids: Array(1...500))
             #expect(hits.count >= 5)
-            for hit in hits {
-                let window = try store.window(around: hit, neighbours: 1)
+            let windows = try store.windows(around: hits, neighbours: 1)
+            #expect(windows.count == hits.count)
+            for (hit, window) in zip(hits, windows) {
                 let bytes = Array(window.text.utf8)
                 let original = Array(documentText[window.byteStart..<(window.byteStart + bytes.count)])
                 #expect(zip(bytes, original).allSatisfy { $0 == $1 || ($0 == 0x0A && (Character(UnicodeScalar($1)).isWhitespace)) })

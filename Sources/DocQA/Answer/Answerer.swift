@@ -263,7 +263,7 @@ public final class Answerer {
     /// ("thirty (30) days", "three percent (3%)") quoted in the source's form, however the
     /// model shortened it ("30 days", "three percent").
     static func quotingNumbers(in answer: String, sources: [Source]) -> String {
-        var forms: [(words: String, figure: String, unit: String, full: String)] = []
+        var forms: [(words: String, figure: String, unit: String)] = []
         for source in sources {
             for match in source.text.matches(of: #/\b((?:[A-Za-z]+[- ]){0,3}[A-Za-z]+) \((\d[\d,.]*%?)\)(?: ([A-Za-z]+))?/#) {
                 // Keep the words that spell the number ("thirty" of "within thirty (30)");
@@ -275,25 +275,27 @@ public final class Answerer {
                 guard let last = spelled.first?.lowercased(), last != "and",
                       numberWords.contains(String(last.split(separator: "-").last ?? "")) || (last == "percent" && spelled.count > 1)
                 else { continue }
-                let number = spelled.reversed().joined(separator: " ")
-                let unit = match.output.3.map(String.init) ?? ""
-                forms.append((number, String(match.output.2), unit, "\(number) (\(match.output.2))"))
+                forms.append((spelled.reversed().joined(separator: " "), String(match.output.2), match.output.3.map(String.init) ?? ""))
             }
         }
         var result = answer
-        for form in forms where !result.contains(form.full) {
-            let figure = NSRegularExpression.escapedPattern(for: form.figure)
-            let words = NSRegularExpression.escapedPattern(for: form.words)
-            let unit = form.unit.isEmpty || form.figure.hasSuffix("%") ? "" : "\\s+" + NSRegularExpression.escapedPattern(for: form.unit)
-            // "30 days" (not "(30) days", not "130 days", not a date's "June 30") and
-            // "thirty days" become "thirty (30) days".
-            for pattern in ["(?i)(?<![\\d(.,$])" + figure + "(?![\\d)])" + unit, "(?i)\\b" + words + "\\b(?!\\s*\\()" + unit] {
-                guard !unit.isEmpty || form.figure.hasSuffix("%") || pattern.hasPrefix("(?i)\\b") else { continue }
-                guard let expression = try? NSRegularExpression(pattern: pattern) else { continue }
-                let range = NSRange(result.startIndex..., in: result)
-                guard let match = expression.firstMatch(in: result, range: range), let found = Range(match.range, in: result) else { continue }
-                let replacement = form.full + (unit.isEmpty ? "" : " " + form.unit)
-                result.replaceSubrange(found, with: replacement)
+        for form in forms {
+            let quoted = "\(form.words) (\(form.figure))"
+            guard !result.contains(quoted) else { continue }
+            let isPercent = form.figure.hasSuffix("%")
+            // A figure is only rewritten with the source's unit after it ("30 days", not a
+            // date's "June 30"); a percentage needs none. Spelled-out words always are.
+            let unit = form.unit.isEmpty || isPercent ? "" : "\\s+" + NSRegularExpression.escapedPattern(for: form.unit)
+            var patterns = ["(?i)\\b" + NSRegularExpression.escapedPattern(for: form.words) + "\\b(?!\\s*\\()" + unit]
+            if !unit.isEmpty || isPercent {
+                // Not "(30) days", not "130 days", not "$30".
+                patterns.insert("(?i)(?<![\\d(.,$])" + NSRegularExpression.escapedPattern(for: form.figure) + "(?![\\d)])" + unit, at: 0)
+            }
+            for pattern in patterns {
+                guard let expression = try? NSRegularExpression(pattern: pattern),
+                      let match = expression.firstMatch(in: result, range: NSRange(result.startIndex..., in: result)),
+                      let found = Range(match.range, in: result) else { continue }
+                result.replaceSubrange(found, with: quoted + (unit.isEmpty ? "" : " " + form.unit))
                 break
             }
         }

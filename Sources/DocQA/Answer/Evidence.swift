@@ -122,7 +122,6 @@ public struct EvidenceSelector {
         var chosenChunks: [Int] = []
         var used = 0
         func take(_ index: Int) throws -> Bool {
-            guard !chosen.contains(index) else { return true }
             let chunk = candidates[index].chunkIndex
             let span = [retrieved[chunk].chunk.documentId, Int64(candidates[index].range.lowerBound)]
             guard !chosenSpans.contains(span) else { return true }

@@ -211,13 +211,7 @@ public struct BatchRecord: Codable, Sendable, Equatable {
     public var citationList: String {
         var seen: [String] = []
         for citation in citations where citation.supported {
-            let name = URL(fileURLWithPath: citation.path).lastPathComponent
-            let place: String
-            switch (citation.pageStart, citation.pageEnd) {
-            case let (start?, end?) where end != start: place = "\(name):\(start)-\(end)"
-            case let (start?, _): place = "\(name):\(start)"
-            default: place = name
-            }
+            let place = BatchReport.place(citation.path, citation.pageStart, citation.pageEnd)
             if !seen.contains(place) { seen.append(place) }
         }
         return seen.joined(separator: "; ")

@@ -115,6 +115,7 @@ public enum BatchReport {
         return "'" + cell
     }
 
+    /// `file.pdf:4`, `file.pdf:4-5` or `file.txt`: a location by file name and pages.
     static func place(_ path: String, _ start: Int?, _ end: Int?) -> String {
         let name = URL(fileURLWithPath: path).lastPathComponent
         switch (start, end) {

@@ -32,6 +32,17 @@ public struct ExtractedDocument: Sendable, Equatable {
         return offsets
     }
 
+    /// The 1-based page holding the byte `offset` of a document whose pages start at
+    /// `pageOffsets` (ascending): the last page starting at or before it.
+    public static func page(containing offset: Int, pageOffsets: [Int]) -> Int {
+        var low = 0, high = pageOffsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pageOffsets[middle] <= offset { low = middle + 1 } else { high = middle }
+        }
+        return max(1, low)
+    }
+
     /// Whether any page holds more than white space.
     public var hasText: Bool {
         pages.contains { page in page.text.contains { !$0.isWhitespace } }

@@ -192,16 +192,8 @@ extension IndexStore {
         func pages(of range: Range<Int>) -> (Int?, Int?) {
             let last = max(range.lowerBound, range.upperBound - 1)
             if let pageOffsets, !pageOffsets.isEmpty {
-                func page(_ offset: Int) -> Int {
-                    // The last page starting at or before `offset`; offsets are ascending.
-                    var low = 0, high = pageOffsets.count
-                    while low < high {
-                        let middle = (low + high) / 2
-                        if pageOffsets[middle] <= offset { low = middle + 1 } else { high = middle }
-                    }
-                    return max(1, low)
-                }
-                return (page(range.lowerBound), page(last))
+                return (ExtractedDocument.page(containing: range.lowerBound, pageOffsets: pageOffsets),
+                        ExtractedDocument.page(containing: last, pageOffsets: pageOffsets))
             }
             // Without page offsets, the narrowest chunk holding each end says its pages.
             func narrowestChunk(holding offset: Int) -> StoredChunk? {
@@ -243,20 +235,16 @@ extension IndexStore {
             FROM chunks WHERE document_id = ?1 ORDER BY ordinal
             """)
         try statement.bind(document.id, at: 1)
-        var bytes: [UInt8] = []
+        var layout = ChunkLayout(base: 0, filler: 0x20)
         var chunks: [StoredChunk] = []
         while try statement.step() {
             let start = max(0, statement.int(at: 0))
             let text = statement.string(at: 4)
-            let end = start + text.utf8.count
-            if bytes.count < end {
-                bytes.append(contentsOf: repeatElement(0x20, count: end - bytes.count))
-            }
-            bytes.replaceSubrange(start..<end, with: text.utf8)
-            chunks.append(StoredChunk(byteStart: start, byteEnd: end,
+            layout.place(text, at: start)
+            chunks.append(StoredChunk(byteStart: start, byteEnd: start + text.utf8.count,
                                       pageStart: statement.optionalInt(at: 2), pageEnd: statement.optionalInt(at: 3)))
         }
-        return StoredText(document: document, scanned: ScannedText(bytes: bytes), chunks: chunks,
+        return StoredText(document: document, scanned: ScannedText(bytes: layout.bytes), chunks: chunks,
                           pageOffsets: try pageOffsets(documentID: document.id))
     }
 

@@ -577,36 +577,40 @@ public final class IndexStore {
                  byteStart: row.int(at: 7), section: row.string(at: 8), isNavigation: row.int(at: 9) != 0)
     }
 
-    /// The text of `hit` with up to `neighbours` chunks of its document on each side,
-    /// joined at their byte offsets (chunks overlap; the white space between them is
-    /// kept as line breaks), with the document's page offsets.
-    public func window(around hit: ChunkHit, neighbours: Int) throws -> PassageWindow {
+    /// For each hit, its text with up to `neighbours` chunks of its document on each
+    /// side, joined at their byte offsets (chunks overlap; the white space between them
+    /// is kept as line breaks), with the document's page offsets. One snapshot for all;
+    /// each document's page offsets are read once.
+    public func windows(around hits: [ChunkHit], neighbours: Int) throws -> [PassageWindow] {
+        guard !hits.isEmpty else { return [] }
         let statement = try db.prepare("""
             SELECT byte_start, text FROM chunks
             WHERE document_id = ?1 AND ordinal BETWEEN ?2 AND ?3 ORDER BY ordinal
             """)
-        try statement.bind(hit.documentId, at: 1)
-        try statement.bind(Int64(hit.ordinal - neighbours), at: 2)
-        try statement.bind(Int64(hit.ordinal + neighbours), at: 3)
-        var start: Int?
-        var bytes: [UInt8] = []
+        var offsets: [Int64: [Int]?] = [:]
+        var windows: [PassageWindow] = []
         try db.inTransaction(.deferred) {
-            while try statement.step() {
-                let chunkStart = statement.int(at: 0)
-                let text = Array(statement.string(at: 1).utf8)
-                let base = start ?? chunkStart
-                start = base
-                let offset = chunkStart - base
-                guard offset >= 0 else { continue }
-                if bytes.count < offset { bytes.append(contentsOf: repeatElement(0x0A, count: offset - bytes.count)) }
-                let end = offset + text.count
-                if bytes.count < end { bytes.append(contentsOf: repeatElement(0x20, count: end - bytes.count)) }
-                bytes.replaceSubrange(offset..<end, with: text)
+            for hit in hits {
+                try statement.bind(hit.documentId, at: 1)
+                try statement.bind(Int64(hit.ordinal - neighbours), at: 2)
+                try statement.bind(Int64(hit.ordinal + neighbours), at: 3)
+                var layout: ChunkLayout?
+                while try statement.step() {
+                    let start = statement.int(at: 0)
+                    if layout == nil { layout = ChunkLayout(base: start, filler: 0x0A) }
+                    layout?.place(statement.string(at: 1), at: start)
+                }
+                statement.reset()
+                if offsets[hit.documentId] == nil { offsets[hit.documentId] = try pageOffsets(documentID: hit.documentId) }
+                guard let layout else {
+                    windows.append(PassageWindow(text: hit.text, byteStart: hit.byteStart))
+                    continue
+                }
+                windows.append(PassageWindow(text: String(decoding: layout.bytes, as: UTF8.self), byteStart: layout.base,
+                                             pageOffsets: offsets[hit.documentId] ?? nil))
             }
         }
-        guard let start else { return PassageWindow(text: hit.text, byteStart: hit.byteStart) }
-        return PassageWindow(text: String(decoding: bytes, as: UTF8.self), byteStart: start,
-                             pageOffsets: try pageOffsets(documentID: hit.documentId))
+        return windows
     }
 
     /// The chunks with the given ids, in the order given, each with score 0. Ids not in
@@ -631,5 +635,28 @@ public final class IndexStore {
             }
         }
         return hits
+    }
+}
+
+/// A stretch of a document's text rebuilt from its chunks: each chunk's text at its byte
+/// offset (counted from `base`), overlaps written once, and the gaps the chunker left
+/// out (only white space: page separators, blank lines) filled with `filler`.
+struct ChunkLayout {
+    let base: Int
+    let filler: UInt8
+    private(set) var bytes: [UInt8] = []
+
+    init(base: Int, filler: UInt8) {
+        self.base = base
+        self.filler = filler
+    }
+
+    /// Writes `text` at document offset `offset`; text before `base` is left out.
+    mutating func place(_ text: String, at offset: Int) {
+        let start = offset - base
+        guard start >= 0 else { return }
+        let end = start + text.utf8.count
+        if bytes.count < end { bytes.append(contentsOf: repeatElement(filler, count: end - bytes.count)) }
+        bytes.replaceSubrange(start..<end, with: text.utf8)
     }
 }

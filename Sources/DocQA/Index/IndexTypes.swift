@@ -127,12 +127,6 @@ public struct PassageWindow: Sendable, Equatable {
     /// The 1-based page holding the document byte `offset`; `nil` without page offsets.
     public func page(at offset: Int) -> Int? {
         guard let pageOffsets, !pageOffsets.isEmpty else { return nil }
-        // The last page starting at or before `offset`; offsets are ascending.
-        var low = 0, high = pageOffsets.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pageOffsets[middle] <= offset { low = middle + 1 } else { high = middle }
-        }
-        return max(1, low)
+        return ExtractedDocument.page(containing: offset, pageOffsets: pageOffsets)
     }
 }

@@ -87,9 +87,8 @@ public struct Retriever {
         let vector = try queryVector(question)
         var chunks = limit > 0 ? try rank(question, vector: vector, limit: limit) : []
         if windowNeighbours > 0 {
-            for index in chunks.indices {
-                chunks[index].window = try store.window(around: chunks[index].chunk, neighbours: windowNeighbours)
-            }
+            let windows = try store.windows(around: chunks.map(\.chunk), neighbours: windowNeighbours)
+            for (index, window) in zip(chunks.indices, windows) { chunks[index].window = window }
         }
         return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question))
     }
