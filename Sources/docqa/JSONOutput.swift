@@ -128,6 +128,10 @@ enum JSONOutput {
                 ("evidenceSimilarity", .double(answer.check.evidenceSimilarity)),
                 ("evidenceCoverage", .double(answer.check.evidenceCoverage)),
                 ("unsupportedSentences", .array(answer.check.unsupportedSentences.map(JSON.string))),
+                ("namedDocuments", answer.check.namedDocuments.map { named in
+                    .object([("words", .array(named.words.map(JSON.string))),
+                             ("paths", .array(named.paths.sorted().map(JSON.string)))])
+                } ?? .null),
                 ("declineReason", answer.check.declineReason.map(JSON.string) ?? .null),
                 ("draft", .string(answer.draft)),
             ])),

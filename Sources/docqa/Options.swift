@@ -89,6 +89,10 @@ struct RetrievalOptions: ParsableArguments {
     @Option(name: .customLong("window"), help: ArgumentHelp(visibility: .hidden))
     var windowNeighbours: Int = 1
 
+    // For measurement: the score factor of chunks from documents the question names.
+    @Option(name: .customLong("named-factor"), help: ArgumentHelp(visibility: .hidden))
+    var namedDocumentFactor: Double = 2.0
+
     func validate() throws {
         guard (1...100).contains(topK) else {
             throw ValidationError("--top-k must be between 1 and 100.")
@@ -103,6 +107,7 @@ struct RetrievalOptions: ParsableArguments {
         retriever.ranking = ranking
         retriever.filter = filter.documentFilter
         retriever.windowNeighbours = windowNeighbours
+        retriever.namedDocumentFactor = namedDocumentFactor
         return retriever
     }
 }

@@ -148,7 +148,7 @@ extension ModelBackedTests {
             #expect(evidence.contains { ($0["text"] as? String)?.contains("750,000") == true }, "\(result)")
 
             let check = try #require(output["check"] as? [String: Any])
-            #expect(Set(check.keys) == ["coverage", "missingTerms", "bestSimilarity", "evidenceSimilarity", "evidenceCoverage",
+            #expect(Set(check.keys) == ["coverage", "missingTerms", "bestSimilarity", "evidenceSimilarity", "evidenceCoverage", "namedDocuments",
                                         "unsupportedSentences", "declineReason", "draft"])
             #expect(check["declineReason"] is NSNull, "\(result)")
 

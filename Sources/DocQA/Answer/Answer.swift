@@ -57,6 +57,8 @@ public struct AnswerCheck: Sendable, Equatable {
     public var evidenceCoverage: Double = 0
     /// Sentences of the answer whose cited source does not contain their facts.
     public var unsupportedSentences: [String]
+    /// The documents the question names, when it names some (see `NamedDocuments`).
+    public var namedDocuments: NamedDocuments? = nil
     /// When declined: one sentence on why.
     public var declineReason: String?
 }

@@ -74,6 +74,7 @@ public final class Answerer {
                                                           weights: retrieval.termWeights)
         result.check.coverage = coverage
         result.check.missingTerms = missing
+        result.check.namedDocuments = retrieval.namedDocuments
         let sources = try evidenceSources(question: question, retrieval: retrieval)
         result.sources = sources
         result.check.bestSimilarity = sources.flatMap(\.sentences).map(\.similarity).max() ?? 0

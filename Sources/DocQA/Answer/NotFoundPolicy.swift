@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decides "not found" from evidence docqa can check, not from the model's say-so.
 ///
 /// Three checks, calibrated on the samples and the real-document evaluation set
@@ -14,12 +16,15 @@ public struct NotFoundPolicy: Sendable, Equatable {
     /// Below this rarity-weighted share of the question's key terms found in the
     /// passages, the question is declined without running the model. Calibrated: 0.4
     /// declined 5 of 17 unanswerable questions and 2 of 107 answerable ones.
-    public var minimumCoverage = 0.4
+    public var minimumCoverage = 0.3
     /// Below this cosine similarity between the question and the evidence sentences that
     /// support the answer, the answer is declined. Off (0) by measurement: with evidence
     /// read from whole sentences (session 4), 0.35 declined 1 of 37 unanswerable
     /// questions but 7 answerable ones, 4 of them answered correctly (BENCHMARKS.md).
     public var minimumEvidenceSimilarity = 0.0
+    /// Whether an answer drawn only from documents other than the ones the question names
+    /// ("under the Apache License") is declined.
+    public var checksNamedDocuments = true
     /// Off only to measure: every question is then answered, for calibrating the checks.
     public var enabled = true
 
@@ -40,6 +45,15 @@ public struct NotFoundPolicy: Sendable, Equatable {
         guard enabled else { return nil }
         if !citations.contains(where: \.supported) {
             return "The model's answer is not supported by the passages it cites."
+        }
+        if checksNamedDocuments, let named = check.namedDocuments, !named.paths.isEmpty,
+           !citations.contains(where: { $0.supported && named.paths.contains($0.path) }) {
+            let names = { (paths: [String]) in
+                paths.sorted().prefix(3).map { "'" + URL(fileURLWithPath: $0).lastPathComponent + "'" }
+                    .joined(separator: ", ")
+            }
+            return "The question names \(names(Array(named.paths))), but the answer comes from "
+                + "\(names(Array(Set(citations.filter(\.supported).map(\.path))))) only."
         }
         // (Without an embedding model every similarity is 0: nothing to compare.)
         if check.bestSimilarity > 0, check.evidenceSimilarity < minimumEvidenceSimilarity {

@@ -547,6 +547,24 @@ public final class IndexStore {
         return try statement.step() ? statement.int(at: 0) : 0
     }
 
+    /// For each document with such chunks, how many of its chunks contain `word` in their
+    /// text (their context, which holds the title and file name, is not counted), after
+    /// the keyword index's stemming. A text with no word gives no counts.
+    public func textChunkCounts(containing word: String) throws -> [Int64: Int] {
+        let query = Self.ftsQuery(for: word)
+        guard !query.isEmpty else { return [:] }
+        let statement = try db.prepare("""
+            SELECT c.document_id, count(*)
+            FROM chunks_fts JOIN chunks AS c ON c.id = chunks_fts.rowid
+            WHERE chunks_fts MATCH ?1
+            GROUP BY c.document_id
+            """)
+        try statement.bind("text : (\(query))", at: 1)
+        var counts: [Int64: Int] = [:]
+        while try statement.step() { counts[statement.int64(at: 0)] = statement.int(at: 1) }
+        return counts
+    }
+
     /// `text` as an FTS5 query that can only mean "any of these words": each word in
     /// double quotes (quotes inside doubled, though words hold none), joined by OR.
     static func ftsQuery(for text: String) -> String {

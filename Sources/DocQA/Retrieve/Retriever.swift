@@ -22,6 +22,8 @@ public struct Retrieval: Sendable {
     /// The question's key terms (stemmed) weighted by rarity in the index: inverse chunk
     /// frequency, highest for words no chunk contains.
     public var termWeights: [String: Double]
+    /// The documents the question names, among those searched.
+    public var namedDocuments: NamedDocuments? = nil
 }
 
 /// How retrieval orders passages.
@@ -65,6 +67,10 @@ public struct Retriever {
     /// Chunks on each side of a result that `retrieval(for:limit:)` reads with it, so that
     /// evidence sentences cut by a chunk boundary are read whole.
     public var windowNeighbours = 1
+    /// Scales the score of a chunk from a document the query names ("under the Apache
+    /// License"); those documents are also searched on their own so that their best
+    /// chunks are candidates. 1 turns it off.
+    public var namedDocumentFactor = 2.0
 
     public init(store: IndexStore, embedder: Embedder) {
         self.store = store
@@ -77,7 +83,8 @@ public struct Retriever {
     ///   database and model errors. An empty index gives no results, not an error.
     public func retrieve(_ query: String, limit: Int) throws -> [RetrievedChunk] {
         guard limit > 0 else { return [] }
-        return try rank(query, vector: try queryVector(query), limit: limit)
+        let vector = try queryVector(query)
+        return try rank(query, vector: vector, limit: limit, named: namedDocumentFactor == 1 ? nil : try namedDocuments(in: query))
     }
 
     /// The best `limit` chunks for `question`, its embedding and its key terms' weights.
@@ -85,12 +92,30 @@ public struct Retriever {
     /// - Throws: as `retrieve`.
     public func retrieval(for question: String, limit: Int) throws -> Retrieval {
         let vector = try queryVector(question)
-        var chunks = limit > 0 ? try rank(question, vector: vector, limit: limit) : []
+        let named = try namedDocuments(in: question)
+        var chunks = limit > 0 ? try rank(question, vector: vector, limit: limit, named: named) : []
         if windowNeighbours > 0 {
             let windows = try store.windows(around: chunks.map(\.chunk), neighbours: windowNeighbours)
             for (index, window) in zip(chunks.indices, windows) { chunks[index].window = window }
         }
-        return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question))
+        return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question),
+                         namedDocuments: named)
+    }
+
+    /// The documents among those searched that `question` names (see `NamedDocuments`).
+    public func namedDocuments(in question: String) throws -> NamedDocuments? {
+        guard !NamedDocuments.nameWords(inQuestion: question).isEmpty else { return nil }
+        var documents = try store.documents()
+        if let allowed = try allowedDocuments() { documents.removeAll { !allowed.contains($0.id) } }
+        return try NamedDocuments.find(in: question, documents: documents,
+                                       textChunkCounts: { try store.textChunkCounts(containing: $0) })
+    }
+
+    /// The ids of the documents `filter` and `documentIDs` let through; `nil` for all.
+    private func allowedDocuments() throws -> Set<Int64>? {
+        var allowed = try filter.map { try store.documentIDs(matching: $0) }
+        if let documentIDs { allowed = allowed.map { $0.intersection(documentIDs) } ?? documentIDs }
+        return allowed
     }
 
     /// The query's embedding, after checking that the index was built with this model.
@@ -112,14 +137,28 @@ public struct Retriever {
         return weights
     }
 
-    private func rank(_ query: String, vector: [Float], limit: Int) throws -> [RetrievedChunk] {
+    private func rank(_ query: String, vector: [Float], limit: Int, named: NamedDocuments?) throws -> [RetrievedChunk] {
         // Extra candidates leave room for neighbours that are moved down.
         let candidates = max(limit * candidatesPerResult, 20)
-        var allowed = try filter.map { try store.documentIDs(matching: $0) }
-        if let documentIDs { allowed = allowed.map { $0.intersection(documentIDs) } ?? documentIDs }
+        let allowed = try allowedDocuments()
         if let allowed, allowed.isEmpty { return [] }
-        let semantic = ranking == .keyword ? [] : try store.nearestChunks(to: vector, limit: candidates, in: allowed)
-        let keyword = ranking == .vector ? [] : try store.keywordSearch(query, limit: candidates, in: allowed)
+        var semantic = ranking == .keyword ? [] : try store.nearestChunks(to: vector, limit: candidates, in: allowed)
+        var keyword = ranking == .vector ? [] : try store.keywordSearch(query, limit: candidates, in: allowed)
+        var namedIDs = Set<Int64>()
+        if let named, namedDocumentFactor != 1 {
+            namedIDs = try Set(named.paths.compactMap { try store.document(atPath: $0)?.id })
+            // The named documents' best chunks join the candidates. Both searches' scores
+            // are the same measure whatever the restriction (cosine; BM25 with the whole
+            // index's statistics), so the lists merge by score.
+            if !namedIDs.isEmpty {
+                if ranking != .keyword {
+                    semantic = Self.merged(semantic, try store.nearestChunks(to: vector, limit: candidates, in: namedIDs))
+                }
+                if ranking != .vector {
+                    keyword = Self.merged(keyword, try store.keywordSearch(query, limit: candidates, in: namedIDs))
+                }
+            }
+        }
 
         var merged: [Int64: RetrievedChunk] = [:]
         for (rank, hit) in semantic.enumerated() {
@@ -147,12 +186,20 @@ public struct Retriever {
                 result.score = vectorWeight * v + (1 - vectorWeight) * k
             }
             if result.chunk.isNavigation { result.score *= navigationFactor }
+            if namedIDs.contains(result.chunk.documentId) { result.score *= namedDocumentFactor }
             merged[id] = result
         }
         let ranked = merged.values.sorted {
             $0.score != $1.score ? $0.score > $1.score : $0.chunk.chunkId < $1.chunk.chunkId
         }
         return spreadsNeighbours ? Self.spread(ranked, limit: limit) : Array(ranked.prefix(limit))
+    }
+
+    /// Two searches' hits as one list, best score first, each chunk once.
+    private static func merged(_ first: [ChunkHit], _ second: [ChunkHit]) -> [ChunkHit] {
+        var seen = Set<Int64>()
+        return (first + second).sorted { $0.score != $1.score ? $0.score > $1.score : $0.chunkId < $1.chunkId }
+            .filter { seen.insert($0.chunkId).inserted }
     }
 
     /// Maps scores onto 0…1 by the range of `scores` (all 1 when they are equal).

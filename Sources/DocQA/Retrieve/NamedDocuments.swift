@@ -1,0 +1,115 @@
+import Foundation
+
+/// The documents a question names ("under the Apache License", "FHS 3.0", "the GPLv3"),
+/// found from the documents' own names: their file names and titles.
+///
+/// A word of the question names documents when it is written as a name (capitalised,
+/// an acronym, or letters joined to a version: "GPLv3"), occurs in the names of a few of
+/// the searched documents, and in their text far more often than elsewhere. "Apache" in a
+/// folder of licences names apache-2.0.txt; "Corvane", a party that every document of a
+/// case file mentions, names none of them though two titles carry it. A version number
+/// of the question ("MPL 2.0") then picks among the named documents when it occurs in
+/// some of their names.
+///
+/// Answering uses it as evidence it can check: an answer drawn only from other documents
+/// than the one the question names is declined (`NotFoundPolicy`).
+public struct NamedDocuments: Sendable, Equatable {
+    /// The words of the question that name the documents, lower-cased.
+    public var words: [String]
+    /// The named documents' paths.
+    public var paths: Set<String>
+
+    /// Of the documents' chunks that contain a naming word, at least this many times the
+    /// share the named documents hold of all chunks must be theirs. Chosen on the
+    /// evaluation sets (BENCHMARKS.md): "apache", "fhs" and "mpl" clear it by far; party
+    /// names and ordinary words in titles ("agreement", "public") do not reach it.
+    static let minimumLift = 5.0
+
+    /// The documents among `documents` that `question` names, or `nil` when it names none.
+    ///
+    /// - Parameter textChunkCounts: for a word, how many chunks of each document contain it
+    ///   in their text.
+    static func find(in question: String, documents: [StoredDocument],
+                     textChunkCounts: (String) throws -> [Int64: Int]) rethrows -> NamedDocuments? {
+        let candidates = nameWords(inQuestion: question)
+        guard !candidates.isEmpty, documents.count > 1 else { return nil }
+        let names = documents.map { nameTerms(of: $0) }
+        let totalChunks = documents.reduce(0) { $0 + $1.chunkCount }
+        // A word in many documents' names is the collection's name, not one document's.
+        let mostOwners = max(1, documents.count / 3)
+        var votes = [Int](repeating: 0, count: documents.count)
+        var words: [String] = []
+        for word in candidates {
+            let owners = names.indices.filter { names[$0].contains(word) }
+            guard !owners.isEmpty, owners.count <= mostOwners else { continue }
+            let counts = try textChunkCounts(word)
+            let ownerIDs = Set(owners.map { documents[$0].id })
+            let withWord = documents.reduce(0) { $0 + (counts[$1.id] ?? 0) }
+            let ownedWithWord = ownerIDs.reduce(0) { $0 + (counts[$1] ?? 0) }
+            let ownedChunks = owners.reduce(0) { $0 + documents[$1].chunkCount }
+            if withWord > 0 {
+                guard ownedChunks > 0, totalChunks > 0 else { continue }
+                let lift = (Double(ownedWithWord) / Double(withWord)) / (Double(ownedChunks) / Double(totalChunks))
+                guard lift >= minimumLift else { continue }
+            }
+            // (A word no chunk's text holds, only names do, names its documents outright.)
+            words.append(word)
+            for owner in owners { votes[owner] += 1 }
+        }
+        guard let most = votes.max(), most > 0 else { return nil }
+        var named = votes.indices.filter { votes[$0] == most }
+        let versions = numbers(in: question)
+        let versioned = named.filter { !names[$0].isDisjoint(with: versions) }
+        if !versioned.isEmpty { named = versioned }
+        return NamedDocuments(words: words, paths: Set(named.map { documents[$0].path }))
+    }
+
+    /// The words of a question written as names, lower-cased and split like document
+    /// names: capitalised words past the first, acronyms and words with digits anywhere.
+    static func nameWords(inQuestion question: String) -> [String] {
+        var result: [String] = []
+        for (position, token) in tokens(question).enumerated() {
+            let uppercase = token.original.filter(\.isUppercase).count
+            let isName = token.hasDigits || uppercase >= 2 || (uppercase == 1 && position > 0)
+            guard isName else { continue }
+            for part in token.parts where part.count >= 3 && !part.allSatisfy(\.isNumber)
+                && !Terms.stopWords.contains(part) && !result.contains(part) {
+                result.append(part)
+            }
+        }
+        return result
+    }
+
+    /// The words of a document's file name (without extension) and title.
+    static func nameTerms(of document: StoredDocument) -> Set<String> {
+        let file = URL(fileURLWithPath: document.path).deletingPathExtension().lastPathComponent
+        return Set((tokens(file) + tokens(document.title ?? "")).flatMap(\.parts))
+    }
+
+    /// Version-like numbers of `text`, normalised ("2.0" → "2").
+    static func numbers(in text: String) -> Set<String> {
+        Set(tokens(text).flatMap(\.parts).filter { $0.first?.isNumber == true })
+    }
+
+    /// Runs of letters or of digits (with dots between digits), each with its parts:
+    /// "GPLv3" gives "gpl" and "3", "lgpl-2.1" "lgpl" and "2.1", "2.0" gives "2".
+    private static func tokens(_ text: String) -> [(original: String, parts: [String], hasDigits: Bool)] {
+        var result: [(String, [String], Bool)] = []
+        for match in text.matches(of: #/[\p{L}\p{N}]+(?:\.\d+)*/#) {
+            let original = String(match.output)
+            var parts: [String] = []
+            for piece in original.matches(of: #/\p{L}+|\d+(?:\.\d+)*/#) {
+                var part = String(piece.output).lowercased()
+                if part.first?.isNumber == true {
+                    while part.hasSuffix(".0") { part.removeLast(2) }
+                } else if part.count > 2, part.hasSuffix("v"),
+                          original[piece.range.upperBound...].first?.isNumber == true {
+                    part.removeLast()  // "GPLv3": the "v" belongs to the version
+                }
+                parts.append(part)
+            }
+            result.append((original, parts, original.contains(where: \.isNumber)))
+        }
+        return result
+    }
+}

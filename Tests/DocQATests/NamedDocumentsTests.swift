@@ -1,0 +1,89 @@
+import DocQATestSupport
+import Foundation
+import Testing
+@testable import DocQA
+
+@Suite("Named documents")
+struct NamedDocumentsTests {
+    /// Words written as names are the candidates, split like file names: "GPLv3" is "gpl"
+    /// (its version apart), the question's first word and lower-case words are not.
+    @Test func nameWordsOfAQuestion() {
+        #expect(NamedDocuments.nameWords(inQuestion: "Under the GPLv3, may I charge for copies?") == ["gpl"])
+        #expect(NamedDocuments.nameWords(inQuestion: "Which court hears disputes under MPL 2.0?") == ["mpl"])
+        #expect(NamedDocuments.nameWords(inQuestion: "Apache terms: may I sublicense?") == [])
+        #expect(NamedDocuments.nameWords(inQuestion: "what does the supply agreement say about notice?") == [])
+        #expect(NamedDocuments.numbers(in: "MPL 2.0, GPLv3 and LGPL 2.1") == ["2", "3", "2.1"])
+    }
+
+    /// In a folder of licences, "Apache" names apache-2.0.txt; "MPL 2.0" names the MPL
+    /// whose name carries the version; a party that every document mentions names none,
+    /// though two titles carry it; and a question naming nothing gives `nil`.
+    @Test func namesFoundFromTitlesFileNamesAndText() throws {
+        try withTemporaryFolder { folder throws in
+            let store = try IndexStore(path: folder + "/index.sqlite", create: true)
+            try store.bindEmbeddingModel(EmbeddingModelInfo(name: "t.gguf", fingerprint: "f0f0f0f0", dimension: 2))
+            // The case documents are longer than the licences, as in a real folder.
+            let filler = (1...10).map { "Paragraph \($0) of the correspondence." }
+            let documents: [(String, String, [String])] = [
+                ("/licences/apache-2.0.txt", "Apache License Version 2.0, January 2004",
+                 ["Apache License terms for Corvane.", "The Apache Software Foundation grants a patent licence.",
+                  "Licensed under the Apache License.", "Warranty disclaimer."]),
+                ("/licences/mpl-2.0.txt", "Mozilla Public License Version 2.0",
+                 ["MPL litigation in the courts of the defendant.", "Corvane notes.", "Cure within 30 days.", "Notices."]),
+                ("/licences/mpl-1.1.txt", "MOZILLA PUBLIC LICENSE Version 1.1",
+                 ["MPL 1.1 venue lies in Santa Clara County.", "Corvane notes.", "Losing party pays fees.", "Notices."]),
+                ("/licences/gpl-3.0.txt", "GNU GENERAL PUBLIC LICENSE Version 3",
+                 ["Termination after thirty days.", "Corvane notes.", "Conveying verbatim copies.", "Source."]),
+                ("/case/demand-letter.txt", "Notice of Breach - Corvane Marine Systems",
+                 ["Corvane demands cure.", "Corvane reserves rights."] + filler),
+                ("/case/email-thread.txt", "E-mail produced by Corvane",
+                 ["Corvane wrote on Monday.", "Corvane replied."] + filler),
+            ]
+            for (index, (path, title, texts)) in documents.enumerated() {
+                var offset = 0
+                let chunks = texts.enumerated().map { ordinal, text in
+                    defer { offset += text.utf8.count + 1 }
+                    return Chunk(ordinal: ordinal, text: text, pageStart: nil, pageEnd: nil,
+                                 byteStart: offset, byteEnd: offset + text.utf8.count, tokenCount: 5)
+                }
+                try store.replaceDocument(path: path, contentHash: "h\(index)", format: .text, pageCount: nil,
+                                          title: title, chunks: chunks,
+                                          vectors: Array(repeating: [1, 0], count: chunks.count))
+            }
+            #expect(try store.textChunkCounts(containing: "Apache") == [1: 3])
+            #expect(try store.textChunkCounts(containing: "nowhere") == [:])
+
+            let stored = try store.documents()
+            func named(_ question: String) throws -> NamedDocuments? {
+                try NamedDocuments.find(in: question, documents: stored,
+                                        textChunkCounts: { try store.textChunkCounts(containing: $0) })
+            }
+            let apache = try #require(try named("Which law governs the Apache License?"))
+            #expect(apache.paths == ["/licences/apache-2.0.txt"])
+            #expect(apache.words == ["apache"])
+            #expect(try named("Under MPL 2.0, where must litigation be brought?")?.paths == ["/licences/mpl-2.0.txt"])
+            #expect(try named("Under the MPL, where must litigation be brought?")?.paths
+                    == ["/licences/mpl-2.0.txt", "/licences/mpl-1.1.txt"])
+            #expect(try named("How much has Corvane spent on fees?") == nil)
+            #expect(try named("how long is the cure period?") == nil)
+        }
+    }
+
+    /// An answer drawn only from documents other than the named ones is declined, naming
+    /// both; one that cites a named document is kept; the check can be turned off.
+    @Test func answerFromAnotherDocumentIsDeclined() {
+        var policy = NotFoundPolicy()
+        var check = AnswerCheck(coverage: 0.9, missingTerms: [], bestSimilarity: 0.6, evidenceSimilarity: 0.6,
+                                evidenceCoverage: 0.8, unsupportedSentences: [], declineReason: nil)
+        check.namedDocuments = NamedDocuments(words: ["apache"], paths: ["/l/apache-2.0.txt"])
+        let fromMPL = [Citation(source: 1, path: "/l/mpl-2.0.txt", pageStart: nil, pageEnd: nil, kind: .cited, supported: true)]
+        let reason = policy.declineAfterAnswering(text: "The courts of the defendant [1].", citations: fromMPL, check: check)
+        #expect(reason == "The question names 'apache-2.0.txt', but the answer comes from 'mpl-2.0.txt' only.")
+
+        let fromApache = fromMPL + [Citation(source: 2, path: "/l/apache-2.0.txt", pageStart: nil, pageEnd: nil,
+                                             kind: .cited, supported: true)]
+        #expect(policy.declineAfterAnswering(text: "The courts [1][2].", citations: fromApache, check: check) == nil)
+        policy.checksNamedDocuments = false
+        #expect(policy.declineAfterAnswering(text: "The courts of the defendant [1].", citations: fromMPL, check: check) == nil)
+    }
+}
