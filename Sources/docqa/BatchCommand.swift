@@ -117,7 +117,10 @@ struct BatchCommand: ParsableCommand {
             let journal = try BatchJournal(path: journalPath, run: run)
 
             let isTerminal = isatty(STDERR_FILENO) == 1
-            let summary = try runner.run(questions, documents: documents, journal: journal, progress: { progress in
+            Interruption.install(announcing: "\nbatch: stopping after the current question (press Ctrl-C again to stop at once)\n")
+            let summary = try runner.run(questions, documents: documents, journal: journal, shouldStop: {
+                Interruption.signal != nil
+            }, progress: { progress in
                 guard isTerminal else { return }
                 let record = progress.record
                 let outcome = record.error != nil ? "failed" : record.notFound ? "not found" : "answered"
@@ -137,6 +140,9 @@ struct BatchCommand: ParsableCommand {
                 try BatchReport.writeAtomically(BatchReport.markdown(records, run: journal.run), to: expand(out))
             }
             failed = records.contains { $0.error != nil }
+            if Interruption.signal != nil {
+                printError("batch: interrupted; run the same command again to answer the remaining questions.")
+            }
             let total = start.duration(to: clock.now).inSeconds
             if json {
                 print(JSONOutput.render(.object([
@@ -144,7 +150,7 @@ struct BatchCommand: ParsableCommand {
                     ("answered", .int(summary.answered)), ("notFound", .int(summary.notFound)),
                     ("failed", .int(summary.failed)), ("failedInFile", .int(records.filter { $0.error != nil }.count)),
                     ("out", .string(expand(out))), ("journal", .string(journalPath)),
-                    ("seconds", .double(total)),
+                    ("seconds", .double(total)), ("interrupted", .bool(Interruption.signal != nil)),
                 ])))
             } else {
                 var line = "batch: \(summary.answered) answered, \(summary.notFound) not found, \(summary.failed) failed"
@@ -157,6 +163,7 @@ struct BatchCommand: ParsableCommand {
                 }
             }
         }
+        if let code = Interruption.exitCode { throw ExitCode(code) }
         if failed { throw ExitCode.failure }
     }
 

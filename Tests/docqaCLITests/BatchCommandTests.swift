@@ -1,5 +1,6 @@
 import DocQATestSupport
 import Foundation
+import Synchronization
 import Testing
 
 extension ModelBackedTests {
@@ -152,6 +153,58 @@ extension ModelBackedTests {
                     #expect(citation["path"] as? String == document, "\(record)")
                 }
             }
+        }
+
+        /// Ctrl-C stops the run after the question in hand: exit 130, every answer so far in
+        /// the JSONL and the CSV, a note to run again; the next run answers the rest.
+        @Test func interruptedRunStopsCleanlyAndResumes() async throws {
+            try DefaultModels.require()
+            let index = try await SampleIndex.shared().ready()
+            let folder = try TestFolder()
+            // Questions the model answers (none declined before it runs), so the run takes a while.
+            let questions = try folder.write("questions.txt", """
+                What is the liability cap?
+                Which state's law governs the supply agreement?
+                How long is the product warranty?
+                What did the amendment change about notices?
+                When did Corvane first report the pressure-test failures?
+                What late-delivery credit did counsel calculate?
+                Who signed the supply agreement for Tallis?
+                What price did Corvane pay per valve assembly?
+
+                """)
+            let out = folder.file("answers.csv")
+            let journal = folder.file("answers.jsonl")
+            let arguments = ["batch", questions, "--out", out, "--index", index, "--model", "smollm2-135m", "--json"]
+            let child = Mutex<pid_t>(0)
+            async let interrupted = ChildProcess.docqa(arguments, in: folder, timeout: ChildProcess.modelTimeout,
+                                                       started: { pid in child.withLock { $0 = pid } })
+            // The run line and a first answer are on disk: the handler is installed.
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(240)
+            while clock.now < deadline {
+                let text = (try? String(contentsOfFile: journal, encoding: .utf8)) ?? ""
+                if text.split(separator: "\n").count >= 2 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(kill(child.withLock { $0 }, SIGINT) == 0)
+            let result = try await interrupted
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("stopping after the current question"), "\(result)")
+            #expect(result.stderr.contains("interrupted; run the same command again"), "\(result)")
+            #expect(try jsonObject(result.stdout)["interrupted"] as? Bool == true, "\(result)")
+            let rows = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").dropFirst()
+                .map { try jsonObject(String($0)) }
+            #expect((1..<8).contains(rows.count), "\(rows.count) rows")
+            let csv = try String(contentsOfFile: out, encoding: .utf8)
+            for row in rows {
+                #expect(csv.contains(try #require(row["question"] as? String)), "\(csv)")
+            }
+
+            let resumed = try await ChildProcess.docqa(arguments, in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(resumed.status == 0, "\(resumed)")
+            #expect(try jsonObject(resumed.stdout)["skipped"] as? Int == rows.count, "\(resumed)")
+            #expect(try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count == 9)
         }
 
         /// Bad question files stop before any work (no model loaded, no answers file) with

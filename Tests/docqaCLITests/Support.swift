@@ -100,16 +100,18 @@ enum ChildProcess {
     static let overriddenVariables = ["DOCQA_INDEX", "DOCQA_MODEL", "DOCQA_EMBEDDING_MODEL"]
 
     /// Runs the built `docqa` with `arguments`.
-    static func docqa(_ arguments: [String], in folder: TestFolder,
-                      timeout: Duration = .seconds(120)) async throws -> CommandResult {
-        try await run(DocQABinary.path(), arguments, in: folder, timeout: timeout)
+    static func docqa(_ arguments: [String], in folder: TestFolder, timeout: Duration = .seconds(120),
+                      started: @escaping @Sendable (pid_t) -> Void = { _ in }) async throws -> CommandResult {
+        try await run(DocQABinary.path(), arguments, in: folder, timeout: timeout, started: started)
     }
 
     /// Runs `executable` with `arguments`; stdout and stderr are kept in hidden files in `folder`.
     ///
     /// - Throws: `SetupError` when the program cannot be started or was killed after `timeout`.
+    /// `started` is called with the child's process id once it runs.
     static func run(_ executable: String, _ arguments: [String], in folder: TestFolder,
-                    timeout: Duration = .seconds(120)) async throws -> CommandResult {
+                    timeout: Duration = .seconds(120),
+                    started: @escaping @Sendable (pid_t) -> Void = { _ in }) async throws -> CommandResult {
         let captureFolder = folder.file(".captured")
         try FileManager.default.createDirectory(atPath: captureFolder, withIntermediateDirectories: true)
         let name = UUID().uuidString
@@ -150,6 +152,7 @@ enum ChildProcess {
                 return
             }
             let pid = process.processIdentifier
+            started(pid)
             watchdog = Task {
                 guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 // The whole group when the child leads one, so a traced `docqa` under

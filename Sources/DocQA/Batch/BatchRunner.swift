@@ -59,13 +59,13 @@ public final class BatchRunner {
     /// already hold, appending each answer to it.
     ///
     /// - Parameters:
-    ///   - progress: called after each question.
     ///   - shouldStop: checked before each question; when it returns true the run ends
     ///     there (every answer so far is in the journal).
+    ///   - progress: called after each question.
     /// - Throws: only when the journal cannot be written; a question's own failure is
     ///   recorded on its row.
     public func run(_ questions: [BatchQuestion], documents: [StoredDocument]?, journal: BatchJournal,
-                    progress: (BatchProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> BatchSummary {
+                    shouldStop: () -> Bool = { false }, progress: (BatchProgress) -> Void = { _ in }) throws -> BatchSummary {
         let clock = ContinuousClock()
         let start = clock.now
         let finished = journal.finished
