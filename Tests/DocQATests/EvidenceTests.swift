@@ -141,6 +141,10 @@ import Testing
         ("The cap is $750,000 [1].\n\nQuestion: What else?", "The cap is $750,000 [1]."),
         ("agreement.pdf, page 3: The cap is $750,000 [1].", "The cap is $750,000 [1]."),
         ("-20 [1]", "-20 [1]"),
+        ("3,000 psi from [1].", "3,000 psi [1]."),
+        ("June 2023 from passage [1].", "June 2023 [1]."),
+        ("$80,640 from agreement.pdf, page 3.", "$80,640."),
+        ("Eighteen months from the date of delivery [1].", "Eighteen months from the date of delivery [1]."),
     ])
     func labelEchoesAreStripped(_ raw: String, _ expected: String) {
         let source = Source(number: 1, chunk: hit(1, "The cap is $750,000.").chunk, text: "The cap is $750,000.")
@@ -167,6 +171,20 @@ import Testing
         let (high, none) = NotFoundPolicy.coverage(of: "What is the total liability?", in: passages, weights: weights)
         #expect(high == 1 && none.isEmpty)
         #expect(policy.declineBeforeAnswering(coverage: high, missingTerms: none) == nil)
+    }
+
+    /// British and American spellings meet: a question about a licence, its defence or an
+    /// organisation finds the license, the defense and the organization, in the terms
+    /// answering compares and in the keyword query; "hours" still meets "hour".
+    @Test func britishSpellingsMeetAmericanOnes() {
+        #expect(Terms.keyTerms("licence licences defence organisation favourable analysed")
+                == Terms.keyTerms("license licenses defense organization favorable analyzed"))
+        #expect(Terms.keyTerms("hours rises premises") == Terms.keyTerms("hour rise premise"))
+        let (coverage, missing) = NotFoundPolicy.coverage(of: "Can the licence be revoked?",
+                                                          in: ["The license is revoked on breach."], weights: [:])
+        #expect(coverage == 1 && missing.isEmpty)
+        #expect(Retriever.withAmericanSpellings("Is the licence void?") == "Is the licence void? license")
+        #expect(Retriever.withAmericanSpellings("Is the license void?") == "Is the license void?")
     }
 
     /// An answer no cited passage supports is declined; a supported one is kept.

@@ -230,6 +230,8 @@ public final class Answerer {
         // What a removed label leaves at the start ("file.pdf, page 3: …" → ": …"), and an
         // "Answer:" prefix.
         result.replace(#/^[\s:;,]*(?:(?:[Aa]nswer|A)\s*:\s*)?/#, with: "")
+        // "from [1]", "from passage [1]", and the "from the." a removed file name leaves.
+        result.replace(#/\s+from(?:\s+(?:the|passage|source))?\s*(?=\[\d|[.;,]?\s*$)/#, with: " ")
         result.replace(#/[ \t]{2,}/#, with: " ")
         result.replace(#/[ \t]+([.,;:])/#) { String($0.output.1) }
         return Self.withoutCitationOnlySentences(result.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -15,7 +15,7 @@ enum Terms {
             if stopWords.contains(word) { continue }
             if droppingQuestionWords && questionWords.contains(word) { continue }
             guard word.count >= 3 || word.contains(where: \.isNumber) else { continue }
-            let term = stem(word)
+            let term = stem(americanSpelling(word))
             if seen.insert(term).inserted { result.append((word, term)) }
         }
         return result
@@ -43,6 +43,49 @@ enum Terms {
         if !current.isEmpty { result.append(current) }
         return result
     }
+
+    /// `word` (lower-case) in American spelling where British spelling differs in a regular
+    /// way: "licence" is "license", "defence" "defense", "organisation" "organization",
+    /// "favour" "favor", "analyse" "analyze". Questions and documents do not always agree,
+    /// and a licence question must find the license. Applied to both sides alike, so an
+    /// American word that merely looks British ("promise" → "promize") still matches itself.
+    static func americanSpelling(_ word: String) -> String {
+        if let exact = britishWords[word] { return exact }
+        guard word.count >= 5, !word.contains(where: \.isNumber) else { return word }
+        for (british, american) in britishStems where word.hasPrefix(british) {
+            return american + word.dropFirst(british.count)
+        }
+        for (british, american) in britishEndings where word.hasSuffix(british) {
+            let stem = word.dropLast(british.count)
+            if stem.count >= 2 { return stem + american }
+        }
+        return word
+    }
+
+    private static let britishWords: [String: String] = [
+        "licence": "license", "licences": "licenses", "licenced": "licensed", "licencing": "licensing",
+        "licencee": "licensee", "licencees": "licensees",
+        "defence": "defense", "defences": "defenses", "offence": "offense", "offences": "offenses",
+        "pretence": "pretense", "judgement": "judgment", "judgements": "judgments", "programme": "program",
+        "programmes": "programs", "cheque": "check", "cheques": "checks", "catalogue": "catalog",
+        "centre": "center", "centres": "centers", "fulfil": "fulfill", "fulfils": "fulfills",
+        "instalment": "installment", "instalments": "installments", "enrol": "enroll", "artefact": "artifact",
+    ]
+
+    /// Words spelled "-our" in British English, with what follows them ("favourable").
+    /// (Not a rule on "-our": "hours" would part from "hour".)
+    private static let britishStems: [(String, String)] = [
+        ("favour", "favor"), ("honour", "honor"), ("labour", "labor"), ("colour", "color"),
+        ("behaviour", "behavior"), ("neighbour", "neighbor"), ("harbour", "harbor"), ("rumour", "rumor"),
+        ("endeavour", "endeavor"), ("humour", "humor"), ("vigour", "vigor"), ("armour", "armor"),
+    ]
+
+    /// Regular British endings and their American forms, longest first. A word with one
+    /// letter before the ending is left alone ("rises" stays with "rise").
+    private static let britishEndings: [(String, String)] = [
+        ("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ised", "ized"),
+        ("ises", "izes"), ("ise", "ize"), ("ysing", "yzing"), ("ysed", "yzed"), ("yse", "yze"),
+    ]
 
     /// A light English stemmer: enough to match inflections, not a linguistic analysis.
     static func stem(_ word: String) -> String {

@@ -131,7 +131,7 @@ public struct Retriever {
         let total = Double(try store.counts().chunks)
         var weights: [String: Double] = [:]
         for (word, term) in Terms.keyWords(question, droppingQuestionWords: true) {
-            let frequency = Double(try store.chunkFrequency(of: word))
+            let frequency = Double(try store.chunkFrequency(of: Terms.americanSpelling(word)))
             weights[term] = max(weights[term] ?? 0, log((total + 1) / (frequency + 0.5)))
         }
         return weights
@@ -143,7 +143,8 @@ public struct Retriever {
         let allowed = try allowedDocuments()
         if let allowed, allowed.isEmpty { return [] }
         var semantic = ranking == .keyword ? [] : try store.nearestChunks(to: vector, limit: candidates, in: allowed)
-        var keyword = ranking == .vector ? [] : try store.keywordSearch(query, limit: candidates, in: allowed)
+        let keywordQuery = Self.withAmericanSpellings(query)
+        var keyword = ranking == .vector ? [] : try store.keywordSearch(keywordQuery, limit: candidates, in: allowed)
         var namedIDs = Set<Int64>()
         if let named, namedDocumentFactor != 1 {
             namedIDs = try Set(named.paths.compactMap { try store.document(atPath: $0)?.id })
@@ -155,7 +156,7 @@ public struct Retriever {
                     semantic = Self.merged(semantic, try store.nearestChunks(to: vector, limit: candidates, in: namedIDs))
                 }
                 if ranking != .vector {
-                    keyword = Self.merged(keyword, try store.keywordSearch(query, limit: candidates, in: namedIDs))
+                    keyword = Self.merged(keyword, try store.keywordSearch(keywordQuery, limit: candidates, in: namedIDs))
                 }
             }
         }
@@ -193,6 +194,13 @@ public struct Retriever {
             $0.score != $1.score ? $0.score > $1.score : $0.chunk.chunkId < $1.chunk.chunkId
         }
         return spreadsNeighbours ? Self.spread(ranked, limit: limit) : Array(ranked.prefix(limit))
+    }
+
+    /// `query` followed by the American spelling of each of its words that has one
+    /// ("licence" adds "license"), so that the keyword search finds both.
+    static func withAmericanSpellings(_ query: String) -> String {
+        let variants = Terms.words(query).map(Terms.americanSpelling).filter { !query.lowercased().contains($0) }
+        return variants.isEmpty ? query : query + " " + variants.joined(separator: " ")
     }
 
     /// Two searches' hits as one list, best score first, each chunk once.
