@@ -47,6 +47,9 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "With --each-document and CSV: documents as rows, questions as columns.")
     var matrix = false
 
+    @Option(help: ArgumentHelp("Answers generated at once, side by side in one model context.", valueName: "n"))
+    var parallel: Int = 1
+
     @Flag(help: "Replace an answers file made by an earlier run instead of resuming it.")
     var restart = false
 
@@ -59,6 +62,9 @@ struct BatchCommand: ParsableCommand {
     @OptionGroup var answering: AnsweringOptions
 
     func validate() throws {
+        guard (1...16).contains(parallel) else {
+            throw ValidationError("--parallel must be between 1 and 16.")
+        }
         if matrix && !eachDocument {
             throw ValidationError("--matrix needs --each-document: its rows are documents.")
         }
@@ -93,7 +99,7 @@ struct BatchCommand: ParsableCommand {
             }
             let store = try openExistingIndex(indexOptions)
             let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
-            let answerer = try answering.makeAnswerer(embedder: embedder)
+            let answerer = try answering.makeAnswerer(embedder: embedder, parallel: parallel)
             let retriever = retrieval.makeRetriever(store: store, embedder: embedder)
             let runner = BatchRunner(store: store, retriever: retriever, answerer: answerer, topK: retrieval.topK)
             let documents = eachDocument ? try runner.documents() : nil
@@ -112,7 +118,7 @@ struct BatchCommand: ParsableCommand {
                     topK: retrieval.topK, ranking: retrieval.ranking.rawValue, paths: retrieval.filter.paths,
                     types: retrieval.filter.types.map(\.rawValue).sorted(), eachDocument: eachDocument,
                     contextLength: answering.contextLength, maxAnswerTokens: answering.maxTokens,
-                    evidenceTokens: answerer.evidenceSelector.tokenBudget))
+                    evidenceTokens: answerer.evidenceSelector.tokenBudget, parallel: parallel))
             if restart { try? FileManager.default.removeItem(atPath: journalPath) }
             let journal = try BatchJournal(path: journalPath, run: run)
 

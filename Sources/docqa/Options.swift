@@ -61,9 +61,9 @@ struct AnsweringOptions: ParsableArguments {
         }
     }
 
-    func makeAnswerer(embedder: Embedder) throws -> Answerer {
+    func makeAnswerer(embedder: Embedder, parallel: Int = 1) throws -> Answerer {
         let answerer = try Answerer(modelPath: try chatModelPath, contextLength: contextLength,
-                                    maxAnswerTokens: maxTokens, embedder: embedder)
+                                    maxAnswerTokens: maxTokens, embedder: embedder, parallel: parallel)
         if let evidenceBudget { answerer.evidenceSelector.tokenBudget = evidenceBudget }
         return answerer
     }

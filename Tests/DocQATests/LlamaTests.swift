@@ -116,6 +116,43 @@ import Testing
         #expect(first.text == second.text)
     }
 
+    /// Several prompts generated side by side (one batch per step, sharing the system
+    /// prefix): each gets its own text, streamed under its own index; the same group twice
+    /// (the prefix kept from the first time) gives the same texts; each prompt's limit and
+    /// stop apply to it only; more prompts than sequences is an error. (Whether a text
+    /// equals the one generated alone depends on the CPU's matrix kernels: BENCHMARKS.md.)
+    @Test func parallelGeneration() throws {
+        let model = try LlamaModel(path: TestModels.chatModelPath)
+        let system = ChatMessage(role: .system, content: "Answer in one short sentence.")
+        let questions = ["Name three colours.", "What is the capital of France?", "Say hello."]
+        let prompts = try questions.map { try model.chatPromptTokens([system, ChatMessage(role: .user, content: $0)]) }
+        let prefix = zip(prompts[0], prompts[1]).prefix { $0 == $1 }.count
+
+        let context = try GenerationContext(model: model, contextLength: 512, sequences: 3)
+        #expect(context.contextLength == 512 && context.sequences == 3)
+        var streamed = [String](repeating: "", count: 3)
+        let first = try context.generate(prompts: prompts, reusablePrefix: prefix, maxTokens: [24, 24, 24]) { index, piece in
+            streamed[index] += piece
+            return true
+        }
+        #expect(first.allSatisfy { !$0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty })
+        #expect(streamed == first.map(\.text))
+        #expect(first.map(\.promptTokens) == prompts.map(\.count))
+        #expect(Set(first.map(\.text)).count == 3, "three different answers: \(first.map(\.text))")
+        let again = try context.generate(prompts: prompts, reusablePrefix: prefix, maxTokens: [24, 24, 24])
+        #expect(again.map(\.text) == first.map(\.text))
+
+        let limited = try context.generate(prompts: [prompts[1], prompts[2]], reusablePrefix: prefix, maxTokens: [24, 2])
+        #expect(limited[1].generatedTokens == 2 && limited[1].stopReason == .maxTokens)
+        #expect(limited[0].generatedTokens > 2)
+        let stopped = try context.generate(prompts: [prompts[1], prompts[2]], reusablePrefix: prefix,
+                                           maxTokens: [24, 24]) { index, _ in index == 1 }
+        #expect(stopped[0].stopReason == .stoppedByCaller && stopped[1].stopReason != .stoppedByCaller)
+        #expect(throws: DocQAError.self) {
+            try context.generate(prompts: prompts + [prompts[0]], reusablePrefix: prefix, maxTokens: [24, 24, 24, 24])
+        }
+    }
+
     /// Template markup inside message content is tokenized as plain text, so a document
     /// cannot open or close a chat turn.
     @Test func messageContentIsNeverParsedForSpecialTokens() throws {

@@ -207,6 +207,28 @@ extension ModelBackedTests {
             #expect(try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count == 9)
         }
 
+        /// `--parallel 3` answers every question, records the setting, and a file made with
+        /// it is not resumed with another (answers may differ in wording: BENCHMARKS.md).
+        @Test func parallelRunIsRecordedAndNotMixed() async throws {
+            try DefaultModels.require()
+            let index = try await SampleIndex.shared().ready()
+            let folder = try TestFolder()
+            let questions = Repository.root + "/samples/review-questions.jsonl"
+            let out = folder.file("answers.jsonl")
+            let arguments = ["batch", questions, "--out", out, "--index", index, "--model", "smollm2-135m"]
+            let result = try await ChildProcess.docqa(arguments + ["--parallel", "3", "--json"], in: folder,
+                                                      timeout: ChildProcess.modelTimeout)
+            #expect(result.status == 0, "\(result)")
+            #expect(try jsonObject(result.stdout)["failed"] as? Int == 0, "\(result)")
+            let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { try jsonObject(String($0)) }
+            #expect(lines.count == 5, "\(lines)")
+            #expect((lines[0]["settings"] as? [String: Any])?["parallel"] as? Int == 3, "\(lines[0])")
+            #expect(lines.dropFirst().allSatisfy { ($0["answer"] as? String)?.isEmpty == false || $0["notFound"] as? Bool == true })
+
+            let mixed = try await ChildProcess.docqa(arguments, in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(mixed.status == 1 && mixed.stderr.contains("--parallel (3 then, 1 now)"), "\(mixed)")
+        }
+
         /// Bad question files stop before any work (no model loaded, no answers file) with
         /// the file, the line and the reason.
         @Test(arguments: [

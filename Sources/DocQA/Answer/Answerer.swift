@@ -34,10 +34,12 @@ public final class Answerer {
     /// Loads the chat model at `modelPath` and makes a context of `contextLength` tokens.
     ///
     /// - Throws: `.modelNotFound`, `.modelLoadFailed`, `.contextFailed`.
+    /// With `parallel` above 1, `answers(_:)` generates that many answers at once.
     public init(modelPath: String, contextLength: Int = 4096, maxAnswerTokens: Int = 128,
-                sampling: SamplingSettings = .answering, threads: Int? = nil, embedder: Embedder? = nil) throws {
+                sampling: SamplingSettings = .answering, threads: Int? = nil, embedder: Embedder? = nil,
+                parallel: Int = 1) throws {
         model = try LlamaModel(path: modelPath)
-        context = try GenerationContext(model: model, contextLength: contextLength, threads: threads)
+        context = try GenerationContext(model: model, contextLength: contextLength, threads: threads, sequences: parallel)
         self.maxAnswerTokens = maxAnswerTokens
         self.sampling = sampling
         self.embedder = embedder
@@ -59,6 +61,100 @@ public final class Answerer {
     ///   does not fit.
     public func answer(_ question: String, from retrieval: Retrieval,
                        onText: (String) -> Void = { _ in }) throws -> Answer {
+        switch try prepare(question, from: retrieval) {
+        case .done(let answer):
+            return answer
+        case .pending(let pending):
+            var raw = ""
+            let generation = try context.generate(prompt: pending.prompt, reusablePrefix: try systemPrefixLength(),
+                                                  maxTokens: pending.answerRoom, sampling: sampling) { piece in
+                raw += piece
+                onText(piece)
+                // One short paragraph is the whole answer: stop at the first blank line
+                // instead of letting a small model ramble to the token cap.
+                return !Self.isComplete(raw)
+            }
+            return try finish(pending, generation: generation, generationStart: pending.start)
+        }
+    }
+
+    /// Questions the context can answer at once with `answers(_:)`.
+    public var parallelism: Int { context.sequences }
+
+    /// Answers several questions, each from its retrieval, generating up to `parallelism`
+    /// answers together (one llama.cpp batch per step). Each answer is what `answer` gives
+    /// for it alone: every prompt is read on its own; only the answer tokens are decoded
+    /// side by side. One question's failure is its own result.
+    public func answers(_ questions: [(question: String, retrieval: Retrieval)]) -> [Result<Answer, any Error>] {
+        var results = [Result<Answer, any Error>?](repeating: nil, count: questions.count)
+        var pending: [(index: Int, answer: PendingAnswer)] = []
+        for (index, item) in questions.enumerated() {
+            do {
+                switch try prepare(item.question, from: item.retrieval) {
+                case .done(let answer): results[index] = .success(answer)
+                case .pending(let answer): pending.append((index, answer))
+                }
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        var start = 0
+        while start < pending.count {
+            let group = Array(pending[start..<min(start + context.sequences, pending.count)])
+            start += group.count
+            let clock = ContinuousClock()
+            let groupStart = clock.now
+            var raw = [String](repeating: "", count: group.count)
+            do {
+                let generations = try context.generate(
+                    prompts: group.map(\.answer.prompt), reusablePrefix: try systemPrefixLength(),
+                    maxTokens: group.map(\.answer.answerRoom), sampling: sampling) { slot, piece in
+                        raw[slot] += piece
+                        return !Self.isComplete(raw[slot])
+                    }
+                for (slot, item) in group.enumerated() {
+                    results[item.index] = Result { try finish(item.answer, generation: generations[slot], generationStart: groupStart) }
+                }
+            } catch {
+                // One by one instead, so that each question gets its own answer or error.
+                for item in group {
+                    results[item.index] = Result {
+                        var text = ""
+                        let generation = try context.generate(
+                            prompt: item.answer.prompt, reusablePrefix: try systemPrefixLength(),
+                            maxTokens: item.answer.answerRoom, sampling: sampling) { piece in
+                                text += piece
+                                return !Self.isComplete(text)
+                            }
+                        return try finish(item.answer, generation: generation, generationStart: item.answer.start)
+                    }
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// What answering decided before the chat model runs.
+    enum Preparation {
+        /// Declined (or evidence only): the answer as it stands.
+        case done(Answer)
+        /// The prompt is ready for the model.
+        case pending(PendingAnswer)
+    }
+
+    /// An answer waiting for the chat model.
+    struct PendingAnswer {
+        var result: Answer
+        var question: String
+        var retrieval: Retrieval
+        var sources: [Source]
+        var prompt: [LlamaToken]
+        var answerRoom: Int
+        var start: ContinuousClock.Instant
+    }
+
+    /// Chooses the evidence and decides what can be decided before the model runs.
+    private func prepare(_ question: String, from retrieval: Retrieval) throws -> Preparation {
         let clock = ContinuousClock()
         let start = clock.now
         var result = Answer(question: question, text: "", notFound: true, citations: [], evidence: [], sources: [],
@@ -67,7 +163,7 @@ public final class Answerer {
                             stopReason: nil, timings: AnswerTimings())
         guard !retrieval.chunks.isEmpty else {
             result.check.declineReason = "No indexed passage matches the question."
-            return result
+            return .done(result)
         }
 
         let (coverage, missing) = NotFoundPolicy.coverage(of: question, in: retrieval.chunks.map(\.chunk.text),
@@ -81,29 +177,30 @@ public final class Answerer {
         result.timings.evidenceSeconds = start.duration(to: clock.now).inSeconds
         if let reason = policy.declineBeforeAnswering(coverage: coverage, missingTerms: missing) {
             result.check.declineReason = reason
-            return result
+            return .done(result)
         }
-        if selectsEvidenceOnly { return result }
+        if selectsEvidenceOnly { return .done(result) }
 
         let prompt = try model.chatPromptTokens([
             ChatMessage(role: .system, content: Self.instructions),
             ChatMessage(role: .user, content: Self.userMessage(question: question, sources: sources)),
         ])
         let answerRoom = max(16, min(maxAnswerTokens, context.contextLength - prompt.count - 1))
-        var raw = ""
-        let generation = try context.generate(prompt: prompt, reusablePrefix: try systemPrefixLength(),
-                                              maxTokens: answerRoom, sampling: sampling) { piece in
-            raw += piece
-            onText(piece)
-            // One short paragraph is the whole answer: stop at the first blank line
-            // instead of letting a small model ramble to the token cap.
-            return !Self.isComplete(raw)
-        }
-        let generationStart = start.duration(to: clock.now) - .seconds(generation.totalSeconds)
+        return .pending(PendingAnswer(result: result, question: question, retrieval: retrieval, sources: sources,
+                                      prompt: prompt, answerRoom: answerRoom, start: start))
+    }
+
+    /// The answer from the model's text: cleaned, cited, checked, and declined when the
+    /// checks say so. `generationStart` is when the model started on it.
+    private func finish(_ pending: PendingAnswer, generation: GenerationResult,
+                        generationStart: ContinuousClock.Instant) throws -> Answer {
+        var result = pending.result
+        let question = pending.question, sources = pending.sources
+        let waited = pending.start.duration(to: generationStart).inSeconds
         result.stopReason = generation.stopReason
         result.timings.promptTokens = generation.promptTokens
         result.timings.promptSeconds = generation.promptSeconds
-        result.timings.timeToFirstToken = generation.timeToFirstToken.map { $0 + generationStart.inSeconds }
+        result.timings.timeToFirstToken = generation.timeToFirstToken.map { $0 + waited }
         result.timings.generatedTokens = generation.generatedTokens
         result.timings.generationSeconds = generation.totalSeconds - generation.promptSeconds
 
@@ -114,7 +211,7 @@ public final class Answerer {
         let evidence = Self.evidence(for: text, citations: citations, question: question, sources: sources)
         result.check.evidenceSimilarity = evidence.map(\.similarity).max() ?? 0
         result.check.evidenceCoverage = NotFoundPolicy.coverage(of: question, in: evidence.map(\.text),
-                                                                weights: retrieval.termWeights).0
+                                                                weights: pending.retrieval.termWeights).0
         if let reason = policy.declineAfterAnswering(text: text, citations: citations, check: result.check) {
             result.check.declineReason = reason
             result.draft = text

@@ -35,8 +35,12 @@ public struct BatchRun: Codable, Sendable, Equatable {
         public var contextLength: Int
         public var maxAnswerTokens: Int
         public var evidenceTokens: Int
+        /// Answers generated at once (`nil` in files from before it existed: 1). Batched
+        /// matrix products round differently, so answers can differ in wording from those
+        /// generated one at a time (BENCHMARKS.md): a file is not resumed with another value.
+        public var parallel: Int?
         public init(topK: Int, ranking: String, paths: [String], types: [String], eachDocument: Bool,
-                    contextLength: Int, maxAnswerTokens: Int, evidenceTokens: Int) {
+                    contextLength: Int, maxAnswerTokens: Int, evidenceTokens: Int, parallel: Int? = nil) {
             self.topK = topK
             self.ranking = ranking
             self.paths = paths
@@ -45,6 +49,7 @@ public struct BatchRun: Codable, Sendable, Equatable {
             self.contextLength = contextLength
             self.maxAnswerTokens = maxAnswerTokens
             self.evidenceTokens = evidenceTokens
+            self.parallel = parallel
         }
     }
 
@@ -93,6 +98,7 @@ public struct BatchRun: Codable, Sendable, Equatable {
         compare("--context", then.contextLength, now.contextLength)
         compare("--max-tokens", then.maxAnswerTokens, now.maxAnswerTokens)
         compare("evidence budget", then.evidenceTokens, now.evidenceTokens)
+        compare("--parallel", then.parallel ?? 1, now.parallel ?? 1)
         if docqaVersion != other.docqaVersion { result.append("docqa version (\(other.docqaVersion) then, \(docqaVersion) now)") }
         return result
     }

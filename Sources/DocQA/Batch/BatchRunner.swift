@@ -59,8 +59,9 @@ public final class BatchRunner {
     /// already hold, appending each answer to it.
     ///
     /// - Parameters:
-    ///   - shouldStop: checked before each question; when it returns true the run ends
-    ///     there (every answer so far is in the journal).
+    ///   - shouldStop: checked before each question (each group of `answerer.parallelism`
+    ///     questions); when it returns true the run ends there (every answer so far is in
+    ///     the journal).
     ///   - progress: called after each question.
     /// - Throws: only when the journal cannot be written; a question's own failure is
     ///   recorded on its row.
@@ -79,41 +80,65 @@ public final class BatchRunner {
         }
         summary.skipped = jobs.count - pending.count
         var patternMatches: [String: Set<Int64>] = [:]
-        for (number, job) in pending.enumerated() {
+        var done = 0
+        var next = 0
+        // Up to `answerer.parallelism` questions at a time: each retrieved on its own,
+        // their answers generated together.
+        while next < pending.count {
             if shouldStop() { break }
-            let questionStart = clock.now
-            let record: BatchRecord
-            do {
-                var restricted = retriever
-                if let pattern = job.question.path {
-                    if patternMatches[pattern] == nil {
-                        patternMatches[pattern] = try store.documentIDs(matching: DocumentFilter(paths: [pattern]))
+            let group = Array(pending[next..<min(next + max(1, answerer.parallelism), pending.count)])
+            next += group.count
+            let groupStart = clock.now
+            var retrieved: [(job: Int, retrieval: Retrieval, seconds: Double)] = []
+            var records = [BatchRecord?](repeating: nil, count: group.count)
+            for (slot, job) in group.enumerated() {
+                let questionStart = clock.now
+                do {
+                    var restricted = retriever
+                    if let pattern = job.question.path {
+                        if patternMatches[pattern] == nil {
+                            patternMatches[pattern] = try store.documentIDs(matching: DocumentFilter(paths: [pattern]))
+                        }
+                        restricted.documentIDs = patternMatches[pattern]
                     }
-                    restricted.documentIDs = patternMatches[pattern]
+                    if let document = job.document {
+                        restricted.documentIDs = (restricted.documentIDs ?? [document.id]).intersection([document.id])
+                    }
+                    let found = try restricted.retrieval(for: job.question.question, limit: topK)
+                    retrieved.append((slot, found, questionStart.duration(to: clock.now).inSeconds))
+                } catch {
+                    records[slot] = BatchRecord(question: job.question, document: job.document?.path,
+                                                error: (error as? DocQAError)?.description ?? "\(error)",
+                                                totalSeconds: questionStart.duration(to: clock.now).inSeconds)
                 }
-                if let document = job.document {
-                    restricted.documentIDs = (restricted.documentIDs ?? [document.id]).intersection([document.id])
-                }
-                let found = try restricted.retrieval(for: job.question.question, limit: topK)
-                let retrievalSeconds = questionStart.duration(to: clock.now).inSeconds
-                var answer = try answerer.answer(job.question.question, from: found)
-                answer.timings.retrievalSeconds = retrievalSeconds
-                if found.chunks.isEmpty, job.question.path != nil || job.document != nil {
-                    answer.check.declineReason = "No passage of the documents this question is limited to matches it."
-                }
-                record = BatchRecord(question: job.question, document: job.document?.path, answer: answer,
-                                     retrievalSeconds: retrievalSeconds,
-                                     totalSeconds: questionStart.duration(to: clock.now).inSeconds)
-            } catch {
-                record = BatchRecord(question: job.question, document: job.document?.path,
-                                     error: (error as? DocQAError)?.description ?? "\(error)",
-                                     totalSeconds: questionStart.duration(to: clock.now).inSeconds)
             }
-            try journal.append(record)
-            if record.error != nil { summary.failed += 1 } else if record.notFound { summary.notFound += 1 } else { summary.answered += 1 }
-            let elapsed = start.duration(to: clock.now).inSeconds
-            progress(BatchProgress(done: number + 1, total: pending.count, record: record,
-                                   meanSeconds: elapsed / Double(number + 1)))
+            let answers = answerer.answers(retrieved.map { (group[$0.job].question.question, $0.retrieval) })
+            // Each question is charged its share of the group's time.
+            let seconds = groupStart.duration(to: clock.now).inSeconds / Double(group.count)
+            for (item, outcome) in zip(retrieved, answers) {
+                let job = group[item.job]
+                switch outcome {
+                case .success(var answer):
+                    answer.timings.retrievalSeconds = item.seconds
+                    if item.retrieval.chunks.isEmpty, job.question.path != nil || job.document != nil {
+                        answer.check.declineReason = "No passage of the documents this question is limited to matches it."
+                    }
+                    records[item.job] = BatchRecord(question: job.question, document: job.document?.path, answer: answer,
+                                                    retrievalSeconds: item.seconds, totalSeconds: seconds)
+                case .failure(let error):
+                    records[item.job] = BatchRecord(question: job.question, document: job.document?.path,
+                                                    error: (error as? DocQAError)?.description ?? "\(error)",
+                                                    totalSeconds: seconds)
+                }
+            }
+            for record in records.compactMap({ $0 }) {
+                try journal.append(record)
+                if record.error != nil { summary.failed += 1 } else if record.notFound { summary.notFound += 1 } else { summary.answered += 1 }
+                done += 1
+                let elapsed = start.duration(to: clock.now).inSeconds
+                progress(BatchProgress(done: done, total: pending.count, record: record,
+                                       meanSeconds: elapsed / Double(done)))
+            }
         }
         summary.seconds = start.duration(to: clock.now).inSeconds
         return summary

@@ -27,12 +27,14 @@ public struct GenerationResult: Sendable, Equatable {
     public var totalSeconds: Double
 }
 
-/// A llama.cpp context that generates text from a prompt.
+/// A llama.cpp context that generates text from a prompt, or from several at once.
 ///
 /// Owns one `llama_context` and its batch; keeps its model alive. Each `generate` call
 /// starts from an empty KV cache, except for a constant prompt prefix (a system message)
 /// that the previous call left there: that is kept and not read again.
 public final class GenerationContext {
+    /// Prompts one `generate(prompts:)` call can answer together.
+    public let sequences: Int
     public let model: LlamaModel
     private let handle: OpaquePointer
     private let batch: LlamaBatch
@@ -47,14 +49,19 @@ public final class GenerationContext {
     ///
     /// The corresponding C function is `llama_init_from_model`.
     /// - Throws: `.contextFailed` when llama.cpp cannot allocate the context.
-    public init(model: LlamaModel, contextLength: Int = 4096, batchSize: Int = 512, threads: Int? = nil) throws {
+    /// With `sequences` above 1 the KV cache holds that many prompts of `contextLength`
+    /// tokens side by side, in one buffer (the prefix they share is stored once).
+    public init(model: LlamaModel, contextLength: Int = 4096, batchSize: Int = 512, threads: Int? = nil,
+                sequences: Int = 1) throws {
         let trained = model.trainingContextLength
         let length = max(64, trained > 0 ? min(contextLength, trained) : contextLength)
+        let sequences = max(1, sequences)
         var params = llama_context_default_params()
-        params.n_ctx = UInt32(length)
+        params.n_ctx = UInt32(length * sequences)
         params.n_batch = UInt32(min(batchSize, length))
         params.n_ubatch = UInt32(min(batchSize, length))
-        params.n_seq_max = 1
+        params.n_seq_max = UInt32(sequences)
+        params.kv_unified = sequences > 1
         params.no_perf = true
         let threadCount = Int32(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         params.n_threads = threadCount
@@ -67,7 +74,8 @@ public final class GenerationContext {
         }
         self.model = model
         self.handle = context
-        self.contextLength = Int(llama_n_ctx(context))
+        self.sequences = sequences
+        self.contextLength = Int(llama_n_ctx(context)) / sequences
         self.batchSize = Int(params.n_batch)
         self.batch = LlamaBatch(capacity: Int(params.n_batch))
     }
@@ -109,7 +117,7 @@ public final class GenerationContext {
         let prefix = min(max(0, reusablePrefix), prompt.count - 1)
         var position = 0
         if prefix > 0, cached.count >= prefix, cached[0..<prefix] == prompt[0..<prefix],
-           llama_memory_seq_rm(memory, 0, Int32(prefix), -1) {
+           llama_memory_seq_rm(memory, -1, Int32(prefix), -1) {
             position = prefix
         } else {
             llama_memory_clear(memory, true)
@@ -172,5 +180,156 @@ public final class GenerationContext {
         return GenerationResult(text: text, stopReason: reason, promptTokens: prompt.count,
                                 generatedTokens: generated, timeToFirstToken: firstTokenTime,
                                 promptSeconds: promptSeconds, totalSeconds: seconds(since: start))
+    }
+
+    /// Generates continuations of several prompts at once, one sequence each: every step
+    /// decodes one token of every unfinished answer in a single batch, so the model's
+    /// weights are read once per step for all of them.
+    ///
+    /// Each prompt is read on its own, after the `reusablePrefix` they share (read once,
+    /// or kept from the previous call), exactly as `generate(prompt:…)` reads it.
+    /// `onText` gets the prompt's index with each piece of text; `false` stops that one.
+    /// - Throws: as `generate(prompt:…)`; `.invalidArgument` for more prompts than
+    ///   `sequences`.
+    /// `maxTokens` holds each prompt's limit.
+    public func generate(prompts: [[LlamaToken]], reusablePrefix: Int = 0, maxTokens: [Int],
+                         sampling: SamplingSettings = .deterministic,
+                         onText: (Int, String) -> Bool = { _, _ in true }) throws -> [GenerationResult] {
+        precondition(maxTokens.count == prompts.count, "one token limit per prompt")
+        guard prompts.count > 1 else {
+            return try prompts.map { try generate(prompt: $0, reusablePrefix: reusablePrefix, maxTokens: maxTokens[0],
+                                                  sampling: sampling, onText: { onText(0, $0) }) }
+        }
+        guard prompts.count <= sequences else {
+            throw DocQAError(.invalidArgument, "\(prompts.count) prompts given to a context made for \(sequences).",
+                             path: model.path)
+        }
+        for prompt in prompts where prompt.isEmpty || prompt.count >= contextLength - 1 {
+            guard !prompt.isEmpty else {
+                throw DocQAError(.invalidArgument, "cannot generate from an empty prompt.", path: model.path)
+            }
+            throw DocQAError(.promptTooLong,
+                             "the prompt has \(prompt.count) tokens but the model's context holds \(contextLength); use fewer sources (--top-k) or a larger --context.",
+                             path: model.path)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        func seconds(since instant: ContinuousClock.Instant) -> Double {
+            let elapsed = instant.duration(to: clock.now).components
+            return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        }
+        let memory = llama_get_memory(handle)
+        var prefix = min(max(0, reusablePrefix), prompts.map { $0.count - 1 }.min() ?? 0)
+        if !prompts.allSatisfy({ $0[0..<prefix] == prompts[0][0..<prefix] }) { prefix = 0 }
+
+        // The shared prefix: kept in sequence 0 from the previous call, or read afresh.
+        if prefix > 0, cached.count >= prefix, cached[0..<prefix] == prompts[0][0..<prefix],
+           llama_memory_seq_rm(memory, -1, Int32(prefix), -1) {
+            for sequence in 1..<sequences { _ = llama_memory_seq_rm(memory, Int32(sequence), -1, -1) }
+        } else {
+            llama_memory_clear(memory, true)
+            cached = []
+            try decode(prompts[0], from: 0, to: prefix, sequence: 0, lastWantsOutput: false)
+        }
+        cached = Array(prompts[0][0..<prefix])
+        for sequence in 1..<prompts.count { llama_memory_seq_cp(memory, 0, Int32(sequence), -1, -1) }
+
+        struct Stream {
+            var sampler: LlamaSampler
+            var promptTokens: Int
+            var maxTokens: Int
+            var position: Int
+            var next: LlamaToken = 0
+            var text = ""
+            var accumulator = UTF8Accumulator()
+            var generated = 0
+            var firstTokenTime: Double?
+            var promptSeconds = 0.0
+            var reason: StopReason?
+        }
+        var streams: [Stream] = []
+        do {
+            // Each prompt's own part, read on its own as `generate(prompt:)` would; its
+            // first answer token is chosen right away (the logits last only until the
+            // next decode).
+            for (index, prompt) in prompts.enumerated() {
+                var stream = Stream(sampler: LlamaSampler(settings: sampling, model: model), promptTokens: prompt.count,
+                                    maxTokens: maxTokens[index], position: prompt.count)
+                try decode(prompt, from: prefix, to: prompt.count, sequence: Int32(index), lastWantsOutput: true)
+                stream.next = stream.sampler.sample(handle)
+                stream.promptSeconds = seconds(since: start)
+                streams.append(stream)
+            }
+            while true {
+                batch.clear()
+                var members: [Int] = []
+                for index in streams.indices where streams[index].reason == nil {
+                    let token = streams[index].next
+                    if model.isEndOfGeneration(token) {
+                        streams[index].reason = .endOfGeneration
+                        continue
+                    }
+                    if streams[index].generated >= streams[index].maxTokens {
+                        streams[index].reason = .maxTokens
+                        continue
+                    }
+                    streams[index].generated += 1
+                    let piece = streams[index].accumulator.append(model.piece(of: token))
+                    if !piece.isEmpty {
+                        if streams[index].firstTokenTime == nil { streams[index].firstTokenTime = seconds(since: start) }
+                        streams[index].text += piece
+                        if !onText(index, piece) {
+                            streams[index].reason = .stoppedByCaller
+                            continue
+                        }
+                    }
+                    if streams[index].generated >= streams[index].maxTokens {
+                        streams[index].reason = .maxTokens
+                        continue
+                    }
+                    if streams[index].position >= contextLength {
+                        streams[index].reason = .contextFull
+                        continue
+                    }
+                    batch.append(token, position: streams[index].position, sequence: Int32(index), wantsOutput: true)
+                    streams[index].position += 1
+                    members.append(index)
+                }
+                if members.isEmpty { break }
+                try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+                for (slot, index) in members.enumerated() {
+                    streams[index].next = streams[index].sampler.sample(handle, index: Int32(slot))
+                }
+            }
+        } catch {
+            cached = []
+            throw error
+        }
+        let total = seconds(since: start)
+        return streams.map { stream in
+            var stream = stream
+            let rest = stream.accumulator.flush()
+            if !rest.isEmpty { stream.text += rest }
+            return GenerationResult(text: stream.text, stopReason: stream.reason ?? .maxTokens,
+                                    promptTokens: stream.promptTokens, generatedTokens: stream.generated,
+                                    timeToFirstToken: stream.firstTokenTime, promptSeconds: stream.promptSeconds,
+                                    totalSeconds: total)
+        }
+    }
+
+    /// Reads `tokens[from..<to]` into `sequence` in batches; only the last token gets logits,
+    /// and only when `lastWantsOutput`.
+    private func decode(_ tokens: [LlamaToken], from: Int, to end: Int, sequence: Int32, lastWantsOutput: Bool) throws {
+        var position = from
+        while position < end {
+            batch.clear()
+            let stop = min(position + batchSize, end)
+            for index in position..<stop {
+                batch.append(tokens[index], position: index, sequence: sequence,
+                             wantsOutput: lastWantsOutput && index == end - 1)
+            }
+            try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+            position = stop
+        }
     }
 }

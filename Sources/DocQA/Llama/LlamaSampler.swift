@@ -56,8 +56,9 @@ final class LlamaSampler {
         llama_sampler_free(handle)
     }
 
-    /// Picks the next token from the logits of the context's last output and records it.
-    func sample(_ context: OpaquePointer) -> LlamaToken {
-        llama_sampler_sample(handle, context, -1)
+    /// Picks the next token from the logits of the context's last output (or of the
+    /// batch's token at `index`) and records it.
+    func sample(_ context: OpaquePointer, index: Int32 = -1) -> LlamaToken {
+        llama_sampler_sample(handle, context, index)
     }
 }
