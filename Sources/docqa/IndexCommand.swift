@@ -10,7 +10,9 @@ struct IndexCommand: ParsableCommand {
             Walks the named folders for .pdf, .txt, .text, .md and .markdown files (hidden \
             files skipped) and indexes each new or changed one; unchanged files are skipped by \
             content hash, and indexed files that are gone from a named folder are removed. A \
-            file that cannot be read is reported and the rest go on.
+            file that cannot be read is reported and the rest go on. One run writes to an \
+            index at a time (a second is refused, or waits with --wait); ask and search \
+            read the last committed state meanwhile.
 
             Example: docqa index ~/cases/acme-v-brightline --index acme
             """
@@ -28,11 +30,20 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not list files as they are handled.")
     var quiet = false
 
+    @Flag(help: "When another `docqa index` is writing to the index, wait for it instead of stopping.")
+    var wait = false
+
     func run() throws {
         try reportingErrors {
             // Load the model first: a missing model must not leave an empty index behind.
             let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
-            let store = try IndexStore(path: try indexOptions.indexPath(), create: true)
+            let indexPath = try indexOptions.indexPath()
+            // One writer at a time, for the whole run; readers are not held up.
+            let lock = try IndexWriteLock(indexPath: indexPath, wait: wait) { holder in
+                printError("docqa: waiting for \(holder) to finish writing to this index")
+            }
+            defer { withExtendedLifetime(lock) {} }
+            let store = try IndexStore(path: indexPath, create: true)
             let indexer = try Indexer(store: store, embedder: embedder)
             let report = try indexer.index(paths: paths) { path, outcome in
                 guard !quiet else { return }

@@ -403,4 +403,36 @@ struct IndexStoreTests {
             #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
         }
     }
+
+    /// One writer at a time: a second lock on the same index is refused at once, naming
+    /// the first; it is free again when the first is released; `wait` waits for it.
+    @Test func writeLockAdmitsOneWriter() throws {
+        try withTemporaryFolder { folder throws in
+            let index = folder + "/cases/index.sqlite"
+            var first: IndexWriteLock? = try IndexWriteLock(indexPath: index, command: "first writer")
+            #expect(try fileMode(index + ".lock") == 0o600)
+            let error = #expect(throws: DocQAError.self) { try IndexWriteLock(indexPath: index) }
+            #expect(error?.code == .indexBusy)
+            #expect(error?.message.contains("another first writer (process \(getpid()), started ") == true, "\(String(describing: error))")
+            #expect(error?.path == index)
+            first = nil
+            var second: IndexWriteLock? = try IndexWriteLock(indexPath: index)
+            #expect(second != nil)
+
+            // Released from another thread while the third waits.
+            final class Holder: @unchecked Sendable {
+                var lock: IndexWriteLock?
+                init(_ lock: IndexWriteLock?) { self.lock = lock }
+            }
+            let holder = Holder(second)
+            second = nil
+            let released = Thread { Thread.sleep(forTimeInterval: 0.3); holder.lock = nil }
+            var announced: [String] = []
+            released.start()
+            let third = try IndexWriteLock(indexPath: index, wait: true) { announced.append($0) }
+            #expect(announced.count == 1 && announced[0].hasPrefix("docqa index (process"), "\(announced)")
+            _ = third
+            _ = first
+        }
+    }
 }

@@ -99,4 +99,43 @@ struct ErrorTests {
         let documents = try jsonObjects(try jsonObject(status.stdout), "documents")
         #expect(documents.map { $0["path"] as? String } == [good])
     }
+
+    /// While another process holds an index's write lock, `docqa index` is refused at once,
+    /// naming it, and creates nothing; with --wait it starts when the other finishes.
+    @Test func secondWriterIsRefusedOrWaits() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
+        let index = folder.file("x.sqlite")
+        // Another writer: holds the lock (as docqa does, flock on x.sqlite.lock) for 6 s.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", """
+            import fcntl, os, sys, time
+            fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, b"test writer (process 42, started 2026-01-01T00:00:00Z)\\n")
+            time.sleep(6)
+            """, index + ".lock"]
+        try holder.run()
+        defer { holder.terminate() }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(20)
+        while clock.now < deadline,
+              (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") != true {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+
+        let refused = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("another test writer (process 42, started 2026-01-01T00:00:00Z) is writing to this index"),
+                "\(refused)")
+        #expect(refused.stderr.contains("--wait"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: index), "the refused run created the index")
+
+        let waited = try await ChildProcess.docqa(["index", "docs", "--index", index, "--wait"], in: folder)
+        #expect(waited.status == 0, "\(waited)")
+        #expect(waited.stderr.contains("docqa: waiting for test writer (process 42"), "\(waited)")
+        #expect(waited.stdout.contains("1 indexed"), "\(waited)")
+    }
 }
