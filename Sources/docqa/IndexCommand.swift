@@ -45,7 +45,8 @@ struct IndexCommand: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             let store = try IndexStore(path: indexPath, create: true)
             let indexer = try Indexer(store: store, embedder: embedder)
-            let report = try indexer.index(paths: paths) { path, outcome in
+            Interruption.install(announcing: "\nindex: stopping after the file in hand (press Ctrl-C again to stop at once)\n")
+            let report = try indexer.index(paths: paths, shouldStop: { Interruption.signal != nil }) { path, outcome in
                 guard !quiet else { return }
                 switch outcome {
                 case let .indexed(chunks, pages):
@@ -74,8 +75,12 @@ struct IndexCommand: ParsableCommand {
             }
             if !report.failures.isEmpty {
                 printError("docqa: \(report.failures.count) file(s) could not be indexed; the messages above say why. The rest are indexed.")
-                throw ExitCode.failure
             }
+            if report.interrupted {
+                printError("index: interrupted; every file listed above is stored. Run the same command again to index the rest.")
+            }
+            if let code = Interruption.exitCode { throw ExitCode(code) }
+            if !report.failures.isEmpty { throw ExitCode.failure }
         }
     }
 }

@@ -194,6 +194,7 @@ enum JSONOutput {
             ("chunks", .int(report.chunks)),
             ("embeddedTokens", .int(report.embeddedTokens)),
             ("seconds", .double(report.seconds)),
+            ("interrupted", .bool(report.interrupted)),
             ("totalDocuments", .int(documents)),
             ("totalChunks", .int(chunks)),
         ])

@@ -429,10 +429,12 @@ struct IndexStoreTests {
             let released = Thread { Thread.sleep(forTimeInterval: 0.3); holder.lock = nil }
             var announced: [String] = []
             released.start()
-            let third = try IndexWriteLock(indexPath: index, wait: true) { announced.append($0) }
+            var third: IndexWriteLock? = try IndexWriteLock(indexPath: index, wait: true) { announced.append($0) }
             #expect(announced.count == 1 && announced[0].hasPrefix("docqa index (process"), "\(announced)")
-            _ = third
+            #expect(third != nil)
+            third = nil
             _ = first
+            #expect(!FileManager.default.fileExists(atPath: index + ".lock"), "the lock file is removed with the lock")
         }
     }
 }

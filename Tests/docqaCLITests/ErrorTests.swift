@@ -1,5 +1,6 @@
 import DocQATestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// Failures a user can run into: each exits 1 with one sentence on stderr that names the
@@ -107,16 +108,22 @@ struct ErrorTests {
         let folder = try TestFolder()
         try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
         let index = folder.file("x.sqlite")
-        // Another writer: holds the lock (as docqa does, flock on x.sqlite.lock) for 6 s.
+        // Another writer: holds the lock (as docqa does, flock on x.sqlite.lock) until a
+        // docqa run says on stderr that it is waiting for it (or two minutes pass).
+        let captured = folder.file(".captured")
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         holder.arguments = ["-c", """
-            import fcntl, os, sys, time
+            import fcntl, glob, os, sys, time
             fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
             os.write(fd, b"test writer (process 42, started 2026-01-01T00:00:00Z)\\n")
-            time.sleep(6)
-            """, index + ".lock"]
+            end = time.time() + 120
+            while time.time() < end:
+                if any(b"docqa: waiting for" in open(f, "rb").read() for f in glob.glob(sys.argv[2] + "/*.stderr")):
+                    break
+                time.sleep(0.05)
+            """, index + ".lock", captured]
         try holder.run()
         defer { holder.terminate() }
         let clock = ContinuousClock()
@@ -137,5 +144,46 @@ struct ErrorTests {
         #expect(waited.status == 0, "\(waited)")
         #expect(waited.stderr.contains("docqa: waiting for test writer (process 42"), "\(waited)")
         #expect(waited.stdout.contains("1 indexed"), "\(waited)")
+    }
+
+    /// Ctrl-C during `docqa index` stops after the file in hand: exit 130, the files done
+    /// are stored and nothing is pruned; the next run indexes the rest.
+    @Test func interruptedIndexStopsCleanlyAndResumes() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        let paragraph = (1...40).map { "Clause \($0): the supplier shall deliver lot \($0) within ten days of the order." }
+            .joined(separator: " ")
+        for number in 1...60 {
+            try folder.write("docs/file-\(number).txt", "Document \(number). " + paragraph)
+        }
+        let index = folder.file("x.sqlite")
+        let child = Mutex<pid_t>(0)
+        async let interrupted = ChildProcess.docqa(["index", "docs", "--index", index], in: folder,
+                                                   started: { pid in child.withLock { $0 = pid } })
+        // Wait for the first file to be reported, then interrupt.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        let captured = folder.file(".captured")
+        while clock.now < deadline {
+            let logs = (try? FileManager.default.contentsOfDirectory(atPath: captured)) ?? []
+            if logs.contains(where: { ((try? String(contentsOfFile: captured + "/" + $0, encoding: .utf8)) ?? "").contains("indexed ") }) {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(kill(child.withLock { $0 }, SIGINT) == 0)
+        let result = try await interrupted
+        #expect(result.status == 130, "\(result)")
+        #expect(result.stderr.contains("index: stopping after the file in hand"), "\(result)")
+        #expect(result.stderr.contains("index: interrupted; every file listed above is stored"), "\(result)")
+        let done = result.stderrLines.filter { $0.hasPrefix("indexed ") }.count
+        #expect((1..<60).contains(done), "\(done) files indexed before the interruption")
+
+        let resumed = try await ChildProcess.docqa(["index", "docs", "--index", index, "--json"], in: folder)
+        #expect(resumed.status == 0, "\(resumed)")
+        let summary = try jsonObject(resumed.stdout)
+        #expect(summary["unchanged"] as? Int == done && summary["indexed"] as? Int == 60 - done, "\(resumed)")
+        #expect(summary["removed"] as? Int == 0 && summary["interrupted"] as? Bool == false)
+        #expect(summary["totalDocuments"] as? Int == 60)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One writer per index: an advisory lock (`flock`) on a file beside it (`index.sqlite.lock`),
-/// held for a whole `docqa index` run.
+/// held for a whole `docqa index` run and removed at its end.
 ///
 /// A second writer is refused at once with the first one's process id and start time, or
 /// waits for it. Readers (`ask`, `search`) take no lock: SQLite's WAL gives them the last
@@ -28,26 +28,35 @@ public final class IndexWriteLock {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                      attributes: [.posixPermissions: 0o700])
         }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw DocQAError(.unreadableFile, "cannot create the index's lock file (\(String(cString: strerror(errno)))); check the folder's permissions.",
-                             path: path)
-        }
-        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let holder = Self.describeHolder(descriptor)
-            guard wait else {
-                close(descriptor)
-                throw DocQAError(.indexBusy,
-                    "another \(holder) is writing to this index. Wait for it to finish, or add --wait to start when it does.",
-                    path: indexPath)
+        var announced = false
+        var descriptor: Int32
+        while true {
+            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw DocQAError(.unreadableFile, "cannot create the index's lock file (\(String(cString: strerror(errno)))); check the folder's permissions.",
+                                 path: path)
             }
-            waiting(holder)
-            while flock(descriptor, LOCK_EX) != 0 {
-                guard errno == EINTR else {
+            if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+                let holder = Self.describeHolder(descriptor)
+                guard wait else {
                     close(descriptor)
-                    throw DocQAError(.indexBusy, "cannot lock the index (\(String(cString: strerror(errno)))).", path: path)
+                    throw DocQAError(.indexBusy,
+                        "another \(holder) is writing to this index. Wait for it to finish, or add --wait to start when it does.",
+                        path: indexPath)
+                }
+                if !announced { waiting(holder) }
+                announced = true
+                while flock(descriptor, LOCK_EX) != 0 {
+                    guard errno == EINTR else {
+                        close(descriptor)
+                        throw DocQAError(.indexBusy, "cannot lock the index (\(String(cString: strerror(errno)))).", path: path)
+                    }
                 }
             }
+            // The holder before us removes the file when it lets go: the lock is ours only
+            // if the path still names the file we locked; otherwise take the new one.
+            if Self.isSameFile(descriptor, path) { break }
+            close(descriptor)
         }
         self.descriptor = descriptor
         // Who holds it, for the message a second writer gets.
@@ -59,9 +68,17 @@ public final class IndexWriteLock {
     }
 
     deinit {
-        _ = ftruncate(descriptor, 0)
+        // Removed while still locked, so that no one can lock it after it is gone.
+        unlink(path)
         flock(descriptor, LOCK_UN)
         close(descriptor)
+    }
+
+    /// Whether `path` names the open file `descriptor`.
+    private static func isSameFile(_ descriptor: Int32, _ path: String) -> Bool {
+        var opened = stat(), named = stat()
+        guard fstat(descriptor, &opened) == 0, stat(path, &named) == 0 else { return false }
+        return opened.st_dev == named.st_dev && opened.st_ino == named.st_ino
     }
 
     /// What the lock file says of its holder, or a generic name when it says nothing.

@@ -19,6 +19,8 @@ public struct IndexReport: Sendable, Equatable {
     public var chunks = 0
     public var embeddedTokens = 0
     public var seconds = 0.0
+    /// The run was asked to stop before it had handled every file (and pruned nothing).
+    public var interrupted = false
 
     public var indexedCount: Int { outcomes.filter { if case .indexed = $0.outcome { true } else { false } }.count }
     public var unchangedCount: Int { outcomes.filter { $0.outcome == .unchanged }.count }
@@ -63,9 +65,13 @@ public final class Indexer {
     /// Indexes the supported files under `paths` and prunes indexed files under them
     /// that no longer exist. `progress` is called once per file, after it is handled.
     ///
+    /// `shouldStop` is asked before each file; when it says yes, the run ends there with
+    /// `interrupted` set: every file handled so far is stored, and nothing is pruned (the
+    /// files not yet seen are not gone).
     /// - Throws: only for failures of the index itself (e.g. the disk is full); a bad
     ///   input file is a `.failed` outcome, not a thrown error.
-    public func index(paths: [String], progress: (String, FileOutcome) -> Void = { _, _ in }) throws -> IndexReport {
+    public func index(paths: [String], shouldStop: () -> Bool = { false },
+                      progress: (String, FileOutcome) -> Void = { _, _ in }) throws -> IndexReport {
         let clock = ContinuousClock()
         let start = clock.now
         let tokensBefore = embedder.tokensEmbedded
@@ -80,6 +86,10 @@ public final class Indexer {
             record(problem.path ?? "", .failed(problem))
         }
         for file in files {
+            if shouldStop() {
+                report.interrupted = true
+                break
+            }
             do {
                 let outcome = try indexFile(file, report: &report)
                 record(file, outcome)
@@ -87,8 +97,10 @@ public final class Indexer {
                 record(file, .failed(error))
             }
         }
-        for removed in try prune(under: paths) {
-            record(removed, .removed)
+        if !report.interrupted {
+            for removed in try prune(under: paths) {
+                record(removed, .removed)
+            }
         }
         report.embeddedTokens = embedder.tokensEmbedded - tokensBefore
         let elapsed = start.duration(to: clock.now).components
