@@ -15,7 +15,7 @@ import Testing
 ///   loop             -> .            (symbolic link to its own folder: not followed)
 ///   linked-file.txt  -> ../outside.txt
 ///   dangling.pdf     -> nowhere.pdf  (link to nothing: reported)
-///   self-loop.md     -> self-loop.md (link to itself: reported like a dangling link)
+///   self-loop.md     -> self-loop.md (link to itself: reported as a loop of links)
 /// outside.txt
 /// ```
 private final class Tree {
@@ -66,6 +66,7 @@ struct DocumentWalkerTests {
         ].map(tree.path))
         #expect(found.problems.map(\.code) == [.fileNotFound, .fileNotFound])
         #expect(found.problems.map(\.path) == [tree.path("dangling.pdf"), tree.path("self-loop.md")])
+        #expect(found.problems.map { $0.message.contains("leads back to itself") } == [false, true])
     }
 
     /// The result does not depend on the order of the named paths or on overlaps

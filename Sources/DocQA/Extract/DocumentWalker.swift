@@ -94,9 +94,13 @@ public enum DocumentWalker {
                 case .missing:
                     // Listed but not there: a link to nothing (or a file deleted just now).
                     if isSupported(child) {
+                        var target = stat()
+                        let isLoop = stat(child, &target) != 0 && errno == ELOOP
                         problems.append(DocQAError(.fileNotFound,
-                            "this file is a link to a file that does not exist; fix or remove "
-                            + "the link.", path: child))
+                            isLoop
+                                ? "this file is a link that leads back to itself through other links; fix or remove the link."
+                                : "this file is a link to a file that does not exist; fix or remove the link.",
+                            path: child))
                     }
                 case .linkToDirectory, .other:
                     continue
