@@ -33,6 +33,13 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "When another `docqa index` is writing to the index, wait for it instead of stopping.")
     var wait = false
 
+    @Option(help: ArgumentHelp("Skip (and report) files larger than this many megabytes.", valueName: "MB"))
+    var maxFileSize: Int = 512
+
+    func validate() throws {
+        guard maxFileSize >= 1 else { throw ValidationError("--max-file-size must be at least 1 (MB).") }
+    }
+
     func run() throws {
         try reportingErrors {
             // Load the model first: a missing model must not leave an empty index behind.
@@ -45,6 +52,7 @@ struct IndexCommand: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             let store = try IndexStore(path: indexPath, create: true)
             let indexer = try Indexer(store: store, embedder: embedder)
+            indexer.maximumFileBytes = Int64(maxFileSize) * 1024 * 1024
             Interruption.install(announcing: "\nindex: stopping after the file in hand (press Ctrl-C again to stop at once)\n")
             let report = try indexer.index(paths: paths, shouldStop: { Interruption.signal != nil }) { path, outcome in
                 guard !quiet else { return }

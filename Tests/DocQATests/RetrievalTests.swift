@@ -81,6 +81,29 @@ import Testing
         }
     }
 
+    /// A file over the size cap, or whose text is over the text cap, is reported by name
+    /// with the sizes and what to do, and the run goes on with the rest.
+    @Test func oversizedFilesAreReportedAndSkipped() throws {
+        try withTemporaryFolder { folder in
+            let big = folder + "/docs/big.txt", small = folder + "/docs/small.txt", wordy = folder + "/docs/wordy.md"
+            try FileManager.default.createDirectory(atPath: folder + "/docs", withIntermediateDirectories: true)
+            try String(repeating: "The lessee pays rent monthly. ", count: 80_000).write(toFile: big, atomically: true, encoding: .utf8)
+            try String(repeating: "The lessor repairs the roof. ", count: 2_000).write(toFile: wordy, atomically: true, encoding: .utf8)
+            try "The deposit is two months of rent.".write(toFile: small, atomically: true, encoding: .utf8)
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let indexer = try Indexer(store: store, embedder: try Embedder(modelPath: try TestModels.embeddingModelPath))
+            indexer.maximumFileBytes = 1024 * 1024
+            indexer.maximumTextBytes = 20_000
+            let report = try indexer.index(paths: [folder + "/docs"])
+            #expect(report.indexedCount == 1)
+            #expect(report.failures.map(\.path) == [big, wordy])
+            #expect(report.failures.allSatisfy { $0.code == .fileTooLarge })
+            #expect(report.failures.first?.message == "this file is 2.3 MB, more than the 1.0 MB docqa indexes; split it, or raise the limit with --max-file-size.")
+            #expect(report.failures.last?.message.contains("of text, more than the") == true)
+            #expect(try store.documents().map(\.path) == [small])
+        }
+    }
+
     /// Page offsets are recorded for PDFs and cut each page's text out of the document text.
     @Test func pageOffsetsMatchThePages() throws {
         try withTemporaryFolder { folder in

@@ -54,6 +54,12 @@ public final class Indexer {
     public let embedder: Embedder
     /// Chunks embedded per call; bounds memory for very large documents.
     public var embeddingBatch = 64
+    /// Files larger than this are reported and skipped, unread: a stray disk image or
+    /// video export must not stall a run or fill memory.
+    public var maximumFileBytes: Int64 = 512 * 1024 * 1024
+    /// Extracted text beyond this (per file) is reported and the file skipped: about
+    /// 20,000 pages of dense text, far beyond any real document.
+    public var maximumTextBytes = 64 * 1024 * 1024
 
     /// - Throws: `.embeddingModelMismatch` when the index was built with another model.
     public init(store: IndexStore, embedder: Embedder) throws {
@@ -108,6 +114,12 @@ public final class Indexer {
         return report
     }
 
+    /// `bytes` in MB, one decimal below 10 MB ("2.5 MB", "512 MB").
+    static func megabytes(_ bytes: Int64) -> String {
+        let value = Double(bytes) / (1024 * 1024)
+        return value < 10 ? String(format: "%.1f MB", value) : "\(Int(value.rounded())) MB"
+    }
+
     /// Errors that concern one input file; anything else (the index, the model) stops the run.
     private static func isFileProblem(_ error: DocQAError) -> Bool {
         switch error.code {
@@ -120,6 +132,12 @@ public final class Indexer {
     }
 
     private func indexFile(_ path: String, report: inout IndexReport) throws -> FileOutcome {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value,
+           size > maximumFileBytes {
+            throw DocQAError(.fileTooLarge,
+                "this file is \(Self.megabytes(size)), more than the \(Self.megabytes(maximumFileBytes)) docqa indexes; "
+                + "split it, or raise the limit with --max-file-size.", path: path)
+        }
         let hash: String
         do {
             hash = try SHA256.hex(ofFileAt: path)
@@ -131,6 +149,12 @@ public final class Indexer {
             return .unchanged
         }
         let document = try DocumentExtractor.extract(fileAt: path)
+        let textBytes = document.pages.reduce(0) { $0 + $1.text.utf8.count }
+        guard textBytes <= maximumTextBytes else {
+            throw DocQAError(.fileTooLarge,
+                "this file holds \(Self.megabytes(Int64(textBytes))) of text, more than the "
+                + "\(Self.megabytes(Int64(maximumTextBytes))) docqa indexes from one file; split it.", path: path)
+        }
         let chunks = try embedder.chunker.chunks(of: document, counter: embedder.model)
         guard !chunks.isEmpty else {
             throw DocQAError(.emptyDocument, "no text to index in this file.", path: path)
