@@ -106,6 +106,24 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
 
 /// Text from documents or the model with control characters (escape sequences among
 /// them) replaced, so it cannot drive the terminal.
+/// A file path on one line: line breaks, tabs and other control characters written as
+/// escapes (`\n`, `\t`, `\u{1b}`), so a file named with a line break cannot split or
+/// forge a line of output.
+func printablePath(_ path: String) -> String {
+    var result = ""
+    for scalar in path.unicodeScalars {
+        switch scalar {
+        case "\n": result += "\\n"
+        case "\t": result += "\\t"
+        case "\\": result += "\\\\"
+        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+            result += "\\u{" + String(scalar.value, radix: 16) + "}"
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
+}
+
 func terminalSafe(_ text: String) -> String {
     String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
         (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value) ? "\u{FFFD}" : scalar

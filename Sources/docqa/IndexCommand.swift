@@ -59,13 +59,13 @@ struct IndexCommand: ParsableCommand {
                 switch outcome {
                 case let .indexed(chunks, pages):
                     let pageText = pages.map { "\($0) page\($0 == 1 ? "" : "s"), " } ?? ""
-                    printError("indexed    \(path) (\(pageText)\(chunks) chunk\(chunks == 1 ? "" : "s"))")
+                    printError("indexed    \(printablePath(path)) (\(pageText)\(chunks) chunk\(chunks == 1 ? "" : "s"))")
                 case .unchanged:
-                    printError("unchanged  \(path)")
+                    printError("unchanged  \(printablePath(path))")
                 case .removed:
-                    printError("removed    \(path) (no longer on disk)")
+                    printError("removed    \(printablePath(path)) (no longer on disk)")
                 case let .failed(error):
-                    printError("failed     \(error.description)")
+                    printError("failed     " + (error.path.map { printablePath($0) + ": " } ?? "") + error.message)
                 }
             }
             let counts = try store.counts()

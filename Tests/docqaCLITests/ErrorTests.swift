@@ -186,4 +186,20 @@ struct ErrorTests {
         #expect(summary["removed"] as? Int == 0 && summary["interrupted"] as? Bool == false)
         #expect(summary["totalDocuments"] as? Int == 60)
     }
+
+    /// A file named with a line break (or a leading dash) is indexed, and its name is
+    /// printed on one line with the break written as `\n`.
+    @Test func oddFileNamesArePrintedOnOneLine() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        let odd = try folder.write("docs/evil\nname.txt", "The Quillfeather rent is due monthly.")
+        let dashed = try folder.write("docs/-dash.txt", "The Quillfeather deposit is two months of rent.")
+        let index = folder.file("x.sqlite")
+        let result = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
+        #expect(result.status == 0, "\(result)")
+        let shown = odd.replacingOccurrences(of: "\n", with: "\\n")
+        #expect(result.stderrLines.contains("indexed    \(shown) (1 chunk)"), "\(result)")
+        #expect(result.stderrLines.contains("indexed    \(dashed) (1 chunk)"), "\(result)")
+        #expect(result.stderrLines.count == 2, "\(result)")
+    }
 }
