@@ -65,16 +65,20 @@ public final class Answerer {
         case .done(let answer):
             return answer
         case .pending(let pending):
-            var raw = ""
-            let generation = try context.generate(prompt: pending.prompt, reusablePrefix: try systemPrefixLength(),
-                                                  maxTokens: pending.answerRoom, sampling: sampling) { piece in
-                raw += piece
-                onText(piece)
-                // One short paragraph is the whole answer: stop at the first blank line
-                // instead of letting a small model ramble to the token cap.
-                return !Self.isComplete(raw)
-            }
-            return try finish(pending, generation: generation, generationStart: pending.start)
+            return try finish(pending, generation: try generate(pending, onText: onText), generationStart: pending.start)
+        }
+    }
+
+    /// The model's text for one pending answer, generated on its own.
+    private func generate(_ pending: PendingAnswer, onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+        var raw = ""
+        return try context.generate(prompt: pending.prompt, reusablePrefix: try systemPrefixLength(),
+                                    maxTokens: pending.answerRoom, sampling: sampling) { piece in
+            raw += piece
+            onText(piece)
+            // One short paragraph is the whole answer: stop at the first blank line
+            // instead of letting a small model ramble to the token cap.
+            return !Self.isComplete(raw)
         }
     }
 
@@ -119,14 +123,7 @@ public final class Answerer {
                 // One by one instead, so that each question gets its own answer or error.
                 for item in group {
                     results[item.index] = Result {
-                        var text = ""
-                        let generation = try context.generate(
-                            prompt: item.answer.prompt, reusablePrefix: try systemPrefixLength(),
-                            maxTokens: item.answer.answerRoom, sampling: sampling) { piece in
-                                text += piece
-                                return !Self.isComplete(text)
-                            }
-                        return try finish(item.answer, generation: generation, generationStart: item.answer.start)
+                        try finish(item.answer, generation: try generate(item.answer), generationStart: item.answer.start)
                     }
                 }
             }
@@ -145,9 +142,7 @@ public final class Answerer {
     /// An answer waiting for the chat model.
     struct PendingAnswer {
         var result: Answer
-        var question: String
         var retrieval: Retrieval
-        var sources: [Source]
         var prompt: [LlamaToken]
         var answerRoom: Int
         var start: ContinuousClock.Instant
@@ -186,7 +181,7 @@ public final class Answerer {
             ChatMessage(role: .user, content: Self.userMessage(question: question, sources: sources)),
         ])
         let answerRoom = max(16, min(maxAnswerTokens, context.contextLength - prompt.count - 1))
-        return .pending(PendingAnswer(result: result, question: question, retrieval: retrieval, sources: sources,
+        return .pending(PendingAnswer(result: result, retrieval: retrieval,
                                       prompt: prompt, answerRoom: answerRoom, start: start))
     }
 
@@ -195,7 +190,7 @@ public final class Answerer {
     private func finish(_ pending: PendingAnswer, generation: GenerationResult,
                         generationStart: ContinuousClock.Instant) throws -> Answer {
         var result = pending.result
-        let question = pending.question, sources = pending.sources
+        let question = result.question, sources = result.sources
         let waited = pending.start.duration(to: generationStart).inSeconds
         result.stopReason = generation.stopReason
         result.timings.promptTokens = generation.promptTokens

@@ -98,20 +98,8 @@ public final class GenerationContext {
     public func generate(prompt: [LlamaToken], reusablePrefix: Int = 0, maxTokens: Int,
                          sampling: SamplingSettings = .deterministic,
                          onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
-        let clock = ContinuousClock()
-        let start = clock.now
-        func seconds(since instant: ContinuousClock.Instant) -> Double {
-            let elapsed = instant.duration(to: clock.now).components
-            return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        }
-        guard !prompt.isEmpty else {
-            throw DocQAError(.invalidArgument, "cannot generate from an empty prompt.", path: model.path)
-        }
-        guard prompt.count < contextLength - 1 else {
-            throw DocQAError(.promptTooLong,
-                             "the prompt has \(prompt.count) tokens but the model's context holds \(contextLength); use fewer sources (--top-k) or a larger --context.",
-                             path: model.path)
-        }
+        let start = ContinuousClock.now
+        try checkFits(prompt)
         let sampler = LlamaSampler(settings: sampling, model: model)
         let memory = llama_get_memory(handle)
         let prefix = min(max(0, reusablePrefix), prompt.count - 1)
@@ -123,20 +111,12 @@ public final class GenerationContext {
             llama_memory_clear(memory, true)
         }
         cached = []
-        // Read the prompt in batches (the prefix on its own); only its last token needs logits.
-        for end in [prefix, prompt.count] where position < end {
-            while position < end {
-                batch.clear()
-                let stop = min(position + batchSize, end)
-                for index in position..<stop {
-                    batch.append(prompt[index], position: index, sequence: 0, wantsOutput: index == prompt.count - 1)
-                }
-                try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
-                position = stop
-            }
-        }
+        // The prefix is read on its own; only the prompt's last token needs logits.
+        try decode(prompt, from: position, to: prefix, sequence: 0, lastWantsOutput: false)
+        try decode(prompt, from: max(position, prefix), to: prompt.count, sequence: 0, lastWantsOutput: true)
+        position = prompt.count
         cached = prompt
-        let promptSeconds = seconds(since: start)
+        let promptSeconds = start.duration(to: .now).inSeconds
 
         var text = ""
         var accumulator = UTF8Accumulator()
@@ -145,7 +125,7 @@ public final class GenerationContext {
         var reason = StopReason.maxTokens
         func emit(_ piece: String) -> Bool {
             guard !piece.isEmpty else { return true }
-            if firstTokenTime == nil { firstTokenTime = seconds(since: start) }
+            if firstTokenTime == nil { firstTokenTime = start.duration(to: .now).inSeconds }
             text += piece
             return onText(piece)
         }
@@ -179,7 +159,7 @@ public final class GenerationContext {
         _ = emit(accumulator.flush())
         return GenerationResult(text: text, stopReason: reason, promptTokens: prompt.count,
                                 generatedTokens: generated, timeToFirstToken: firstTokenTime,
-                                promptSeconds: promptSeconds, totalSeconds: seconds(since: start))
+                                promptSeconds: promptSeconds, totalSeconds: start.duration(to: .now).inSeconds)
     }
 
     /// Generates continuations of several prompts at once, one sequence each: every step
@@ -189,9 +169,9 @@ public final class GenerationContext {
     /// Each prompt is read on its own, after the `reusablePrefix` they share (read once,
     /// or kept from the previous call), exactly as `generate(prompt:…)` reads it.
     /// `onText` gets the prompt's index with each piece of text; `false` stops that one.
+    /// `maxTokens` holds each prompt's limit.
     /// - Throws: as `generate(prompt:…)`; `.invalidArgument` for more prompts than
     ///   `sequences`.
-    /// `maxTokens` holds each prompt's limit.
     public func generate(prompts: [[LlamaToken]], reusablePrefix: Int = 0, maxTokens: [Int],
                          sampling: SamplingSettings = .deterministic,
                          onText: (Int, String) -> Bool = { _, _ in true }) throws -> [GenerationResult] {
@@ -204,20 +184,8 @@ public final class GenerationContext {
             throw DocQAError(.invalidArgument, "\(prompts.count) prompts given to a context made for \(sequences).",
                              path: model.path)
         }
-        for prompt in prompts where prompt.isEmpty || prompt.count >= contextLength - 1 {
-            guard !prompt.isEmpty else {
-                throw DocQAError(.invalidArgument, "cannot generate from an empty prompt.", path: model.path)
-            }
-            throw DocQAError(.promptTooLong,
-                             "the prompt has \(prompt.count) tokens but the model's context holds \(contextLength); use fewer sources (--top-k) or a larger --context.",
-                             path: model.path)
-        }
-        let clock = ContinuousClock()
-        let start = clock.now
-        func seconds(since instant: ContinuousClock.Instant) -> Double {
-            let elapsed = instant.duration(to: clock.now).components
-            return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        }
+        for prompt in prompts { try checkFits(prompt) }
+        let start = ContinuousClock.now
         let memory = llama_get_memory(handle)
         var prefix = min(max(0, reusablePrefix), prompts.map { $0.count - 1 }.min() ?? 0)
         if !prompts.allSatisfy({ $0[0..<prefix] == prompts[0][0..<prefix] }) { prefix = 0 }
@@ -257,7 +225,7 @@ public final class GenerationContext {
                                     maxTokens: maxTokens[index], position: prompt.count)
                 try decode(prompt, from: prefix, to: prompt.count, sequence: Int32(index), lastWantsOutput: true)
                 stream.next = stream.sampler.sample(handle)
-                stream.promptSeconds = seconds(since: start)
+                stream.promptSeconds = start.duration(to: .now).inSeconds
                 streams.append(stream)
             }
             while true {
@@ -276,7 +244,7 @@ public final class GenerationContext {
                     streams[index].generated += 1
                     let piece = streams[index].accumulator.append(model.piece(of: token))
                     if !piece.isEmpty {
-                        if streams[index].firstTokenTime == nil { streams[index].firstTokenTime = seconds(since: start) }
+                        if streams[index].firstTokenTime == nil { streams[index].firstTokenTime = start.duration(to: .now).inSeconds }
                         streams[index].text += piece
                         if !onText(index, piece) {
                             streams[index].reason = .stoppedByCaller
@@ -305,7 +273,7 @@ public final class GenerationContext {
             cached = []
             throw error
         }
-        let total = seconds(since: start)
+        let total = start.duration(to: .now).inSeconds
         return streams.map { stream in
             var stream = stream
             let rest = stream.accumulator.flush()
@@ -314,6 +282,19 @@ public final class GenerationContext {
                                     promptTokens: stream.promptTokens, generatedTokens: stream.generated,
                                     timeToFirstToken: stream.firstTokenTime, promptSeconds: stream.promptSeconds,
                                     totalSeconds: total)
+        }
+    }
+
+    /// - Throws: `.invalidArgument` for an empty prompt, `.promptTooLong` for one that
+    ///   leaves no room to answer.
+    private func checkFits(_ prompt: [LlamaToken]) throws {
+        guard !prompt.isEmpty else {
+            throw DocQAError(.invalidArgument, "cannot generate from an empty prompt.", path: model.path)
+        }
+        guard prompt.count < contextLength - 1 else {
+            throw DocQAError(.promptTooLong,
+                             "the prompt has \(prompt.count) tokens but the model's context holds \(contextLength); use fewer sources (--top-k) or a larger --context.",
+                             path: model.path)
         }
     }
 
