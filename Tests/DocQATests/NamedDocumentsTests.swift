@@ -60,6 +60,7 @@ struct NamedDocumentsTests {
             }
             let apache = try #require(try named("Which law governs the Apache License?"))
             #expect(apache.paths == ["/licences/apache-2.0.txt"])
+            #expect(apache.documentIDs == [try #require(try store.document(atPath: "/licences/apache-2.0.txt")).id])
             #expect(apache.words == ["apache"])
             #expect(try named("Under MPL 2.0, where must litigation be brought?")?.paths == ["/licences/mpl-2.0.txt"])
             #expect(try named("Under the MPL, where must litigation be brought?")?.paths
@@ -75,7 +76,7 @@ struct NamedDocumentsTests {
         var policy = NotFoundPolicy()
         var check = AnswerCheck(coverage: 0.9, missingTerms: [], bestSimilarity: 0.6, evidenceSimilarity: 0.6,
                                 evidenceCoverage: 0.8, unsupportedSentences: [], declineReason: nil)
-        check.namedDocuments = NamedDocuments(words: ["apache"], paths: ["/l/apache-2.0.txt"])
+        check.namedDocuments = NamedDocuments(words: ["apache"], paths: ["/l/apache-2.0.txt"], documentIDs: [1])
         let fromMPL = [Citation(source: 1, path: "/l/mpl-2.0.txt", pageStart: nil, pageEnd: nil, kind: .cited, supported: true)]
         let reason = policy.declineAfterAnswering(text: "The courts of the defendant [1].", citations: fromMPL, check: check)
         #expect(reason == "The question names 'apache-2.0.txt', but the answer comes from 'mpl-2.0.txt' only.")

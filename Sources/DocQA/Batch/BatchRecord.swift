@@ -206,11 +206,11 @@ public struct BatchRecord: Codable, Sendable, Equatable {
     }
 
     /// The record of a question that failed with `error`.
-    public init(question: BatchQuestion, document: String?, error: String, totalSeconds: Double) {
+    public init(question: BatchQuestion, document: String?, error: any Error, totalSeconds: Double) {
         self.init(id: question.id, question: question.question, document: document, answer: "", notFound: false,
                   declineReason: nil, citations: [], evidence: [], sources: [],
                   timings: Timings(retrievalSeconds: 0, timeToFirstTokenSeconds: nil, totalSeconds: totalSeconds),
-                  error: error)
+                  error: (error as? DocQAError)?.description ?? "\(error)")
     }
 
     /// The citations as one cell: `file.pdf:4; other.txt`, supported ones only, each once.

@@ -107,8 +107,7 @@ public final class BatchRunner {
                     let found = try restricted.retrieval(for: job.question.question, limit: topK)
                     retrieved.append((slot, found, questionStart.duration(to: clock.now).inSeconds))
                 } catch {
-                    records[slot] = BatchRecord(question: job.question, document: job.document?.path,
-                                                error: (error as? DocQAError)?.description ?? "\(error)",
+                    records[slot] = BatchRecord(question: job.question, document: job.document?.path, error: error,
                                                 totalSeconds: questionStart.duration(to: clock.now).inSeconds)
                 }
             }
@@ -126,8 +125,7 @@ public final class BatchRunner {
                     records[item.job] = BatchRecord(question: job.question, document: job.document?.path, answer: answer,
                                                     retrievalSeconds: item.seconds, totalSeconds: seconds)
                 case .failure(let error):
-                    records[item.job] = BatchRecord(question: job.question, document: job.document?.path,
-                                                    error: (error as? DocQAError)?.description ?? "\(error)",
+                    records[item.job] = BatchRecord(question: job.question, document: job.document?.path, error: error,
                                                     totalSeconds: seconds)
                 }
             }

@@ -18,6 +18,8 @@ public struct NamedDocuments: Sendable, Equatable {
     public var words: [String]
     /// The named documents' paths.
     public var paths: Set<String>
+    /// The named documents' row ids.
+    public var documentIDs: Set<Int64>
 
     /// Of the documents' chunks that contain a naming word, at least this many times the
     /// share the named documents hold of all chunks must be theirs. Chosen on the
@@ -61,7 +63,8 @@ public struct NamedDocuments: Sendable, Equatable {
         let versions = numbers(in: question)
         let versioned = named.filter { !names[$0].isDisjoint(with: versions) }
         if !versioned.isEmpty { named = versioned }
-        return NamedDocuments(words: words, paths: Set(named.map { documents[$0].path }))
+        return NamedDocuments(words: words, paths: Set(named.map { documents[$0].path }),
+                              documentIDs: Set(named.map { documents[$0].id }))
     }
 
     /// The words of a question written as names, lower-cased and split like document

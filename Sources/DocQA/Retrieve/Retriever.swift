@@ -84,7 +84,9 @@ public struct Retriever {
     public func retrieve(_ query: String, limit: Int) throws -> [RetrievedChunk] {
         guard limit > 0 else { return [] }
         let vector = try queryVector(query)
-        return try rank(query, vector: vector, limit: limit, named: namedDocumentFactor == 1 ? nil : try namedDocuments(in: query))
+        let allowed = try allowedDocuments()
+        let named = namedDocumentFactor == 1 ? nil : try namedDocuments(in: query, among: allowed)
+        return try rank(query, vector: vector, limit: limit, allowed: allowed, named: named)
     }
 
     /// The best `limit` chunks for `question`, its embedding and its key terms' weights.
@@ -92,8 +94,9 @@ public struct Retriever {
     /// - Throws: as `retrieve`.
     public func retrieval(for question: String, limit: Int) throws -> Retrieval {
         let vector = try queryVector(question)
-        let named = try namedDocuments(in: question)
-        var chunks = limit > 0 ? try rank(question, vector: vector, limit: limit, named: named) : []
+        let allowed = try allowedDocuments()
+        let named = try namedDocuments(in: question, among: allowed)
+        var chunks = limit > 0 ? try rank(question, vector: vector, limit: limit, allowed: allowed, named: named) : []
         if windowNeighbours > 0 {
             let windows = try store.windows(around: chunks.map(\.chunk), neighbours: windowNeighbours)
             for (index, window) in zip(chunks.indices, windows) { chunks[index].window = window }
@@ -102,11 +105,12 @@ public struct Retriever {
                          namedDocuments: named)
     }
 
-    /// The documents among those searched that `question` names (see `NamedDocuments`).
-    public func namedDocuments(in question: String) throws -> NamedDocuments? {
+    /// The documents among those searched (`allowed`; `nil` for all) that `question`
+    /// names (see `NamedDocuments`).
+    private func namedDocuments(in question: String, among allowed: Set<Int64>?) throws -> NamedDocuments? {
         guard !NamedDocuments.nameWords(inQuestion: question).isEmpty else { return nil }
         var documents = try store.documents()
-        if let allowed = try allowedDocuments() { documents.removeAll { !allowed.contains($0.id) } }
+        if let allowed { documents.removeAll { !allowed.contains($0.id) } }
         return try NamedDocuments.find(in: question, documents: documents,
                                        textChunkCounts: { try store.textChunkCounts(containing: $0) })
     }
@@ -137,28 +141,23 @@ public struct Retriever {
         return weights
     }
 
-    private func rank(_ query: String, vector: [Float], limit: Int, named: NamedDocuments?) throws -> [RetrievedChunk] {
+    private func rank(_ query: String, vector: [Float], limit: Int, allowed: Set<Int64>?,
+                      named: NamedDocuments?) throws -> [RetrievedChunk] {
         // Extra candidates leave room for neighbours that are moved down.
         let candidates = max(limit * candidatesPerResult, 20)
-        let allowed = try allowedDocuments()
         if let allowed, allowed.isEmpty { return [] }
         var semantic = ranking == .keyword ? [] : try store.nearestChunks(to: vector, limit: candidates, in: allowed)
         let keywordQuery = Self.withAmericanSpellings(query)
         var keyword = ranking == .vector ? [] : try store.keywordSearch(keywordQuery, limit: candidates, in: allowed)
-        var namedIDs = Set<Int64>()
-        if let named, namedDocumentFactor != 1 {
-            namedIDs = try Set(named.paths.compactMap { try store.document(atPath: $0)?.id })
-            // The named documents' best chunks join the candidates. Both searches' scores
-            // are the same measure whatever the restriction (cosine; BM25 with the whole
-            // index's statistics), so the lists merge by score.
-            if !namedIDs.isEmpty {
-                if ranking != .keyword {
-                    semantic = Self.merged(semantic, try store.nearestChunks(to: vector, limit: candidates, in: namedIDs))
-                }
-                if ranking != .vector {
-                    keyword = Self.merged(keyword, try store.keywordSearch(keywordQuery, limit: candidates, in: namedIDs))
-                }
-            }
+        // The named documents' best chunks join the candidates. Both searches' scores are
+        // the same measure whatever the restriction (cosine; BM25 with the whole index's
+        // statistics), so the lists merge by score.
+        let namedIDs = namedDocumentFactor == 1 ? [] : named?.documentIDs ?? []
+        if !namedIDs.isEmpty, ranking != .keyword {
+            semantic = Self.merged(semantic, try store.nearestChunks(to: vector, limit: candidates, in: namedIDs))
+        }
+        if !namedIDs.isEmpty, ranking != .vector {
+            keyword = Self.merged(keyword, try store.keywordSearch(keywordQuery, limit: candidates, in: namedIDs))
         }
 
         var merged: [Int64: RetrievedChunk] = [:]
