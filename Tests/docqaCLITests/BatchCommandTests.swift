@@ -1,6 +1,5 @@
 import DocQATestSupport
 import Foundation
-import Synchronization
 import Testing
 
 extension ModelBackedTests {
@@ -176,19 +175,10 @@ extension ModelBackedTests {
             let out = folder.file("answers.csv")
             let journal = folder.file("answers.jsonl")
             let arguments = ["batch", questions, "--out", out, "--index", index, "--model", "smollm2-135m", "--json"]
-            let child = Mutex<pid_t>(0)
-            async let interrupted = ChildProcess.docqa(arguments, in: folder, timeout: ChildProcess.modelTimeout,
-                                                       started: { pid in child.withLock { $0 = pid } })
-            // The run line and a first answer are on disk: the handler is installed.
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(240)
-            while clock.now < deadline {
-                let text = (try? String(contentsOfFile: journal, encoding: .utf8)) ?? ""
-                if text.split(separator: "\n").count >= 2 { break }
-                try await Task.sleep(for: .milliseconds(50))
+            // Interrupted once the run line and a first answer are on disk (the handler is installed).
+            let result = try await ChildProcess.docqaInterrupted(arguments, in: folder) {
+                ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n").count >= 2
             }
-            #expect(kill(child.withLock { $0 }, SIGINT) == 0)
-            let result = try await interrupted
             #expect(result.status == 130, "\(result)")
             #expect(result.stderr.contains("stopping after the current question"), "\(result)")
             #expect(result.stderr.contains("interrupted; run the same command again"), "\(result)")

@@ -1,6 +1,5 @@
 import DocQATestSupport
 import Foundation
-import Synchronization
 import Testing
 
 /// Failures a user can run into: each exits 1 with one sentence on stderr that names the
@@ -126,11 +125,8 @@ struct ErrorTests {
             """, index + ".lock", captured]
         try holder.run()
         defer { holder.terminate() }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(20)
-        while clock.now < deadline,
-              (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") != true {
-            try await Task.sleep(for: .milliseconds(50))
+        try await waitUntil(within: .seconds(20)) {
+            (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") == true
         }
 
         let refused = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
@@ -157,22 +153,11 @@ struct ErrorTests {
             try folder.write("docs/file-\(number).txt", "Document \(number). " + paragraph)
         }
         let index = folder.file("x.sqlite")
-        let child = Mutex<pid_t>(0)
-        async let interrupted = ChildProcess.docqa(["index", "docs", "--index", index], in: folder,
-                                                   started: { pid in child.withLock { $0 = pid } })
-        // Wait for the first file to be reported, then interrupt.
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(60)
-        let captured = folder.file(".captured")
-        while clock.now < deadline {
-            let logs = (try? FileManager.default.contentsOfDirectory(atPath: captured)) ?? []
-            if logs.contains(where: { ((try? String(contentsOfFile: captured + "/" + $0, encoding: .utf8)) ?? "").contains("indexed ") }) {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        // Interrupted once the first file is reported.
+        let result = try await ChildProcess.docqaInterrupted(["index", "docs", "--index", index], in: folder,
+                                                             timeout: .seconds(60)) {
+            ChildProcess.capturedOutput(in: folder).contains("indexed ")
         }
-        #expect(kill(child.withLock { $0 }, SIGINT) == 0)
-        let result = try await interrupted
         #expect(result.status == 130, "\(result)")
         #expect(result.stderr.contains("index: stopping after the file in hand"), "\(result)")
         #expect(result.stderr.contains("index: interrupted; every file listed above is stored"), "\(result)")

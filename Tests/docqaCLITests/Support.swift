@@ -1,5 +1,6 @@
 import DocQATestSupport
 import Foundation
+import Synchronization
 import Testing
 
 // These tests run the built `docqa` executable as a user would, so they see exactly what a
@@ -174,6 +175,24 @@ enum ChildProcess {
         return result
     }
 
+    /// Runs the built `docqa` and sends it SIGINT, as Ctrl-C would, once `ready` holds.
+    static func docqaInterrupted(_ arguments: [String], in folder: TestFolder, timeout: Duration = modelTimeout,
+                                 when ready: @escaping () -> Bool) async throws -> CommandResult {
+        let child = Mutex<pid_t>(0)
+        async let result = docqa(arguments, in: folder, timeout: timeout, started: { pid in child.withLock { $0 = pid } })
+        try await waitUntil(within: timeout) { ready() && child.withLock { $0 } > 0 }
+        let pid = child.withLock { $0 }
+        #expect(pid > 0 && kill(pid, SIGINT) == 0, "could not interrupt docqa")
+        return try await result
+    }
+
+    /// Everything the programs run in `folder` have written so far, stdout and stderr.
+    static func capturedOutput(in folder: TestFolder) -> String {
+        let captured = folder.file(".captured")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: captured)) ?? []
+        return names.map { (try? String(contentsOfFile: captured + "/" + $0, encoding: .utf8)) ?? "" }.joined()
+    }
+
     /// The full path of a program found on PATH, or nil.
     static func which(_ program: String) -> String? {
         let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -183,6 +202,15 @@ enum ChildProcess {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+}
+
+/// Returns once `condition` holds, checking every 50 ms, or after `timeout` (the caller's
+/// expectations then fail on what they find).
+func waitUntil(within timeout: Duration, _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition(), ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(50))
     }
 }
 
