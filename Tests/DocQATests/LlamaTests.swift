@@ -106,6 +106,27 @@ import Testing
         #expect(result.timeToFirstToken != nil)
     }
 
+    /// The next token's log-probabilities form a distribution (none above 0, together at
+    /// most 1), are the same when read again with the prefix kept, rank the token greedy
+    /// decoding picks first, and are -infinity for a token outside the vocabulary.
+    @Test func nextTokenProbabilities() throws {
+        let model = try LlamaModel(path: TestModels.chatModelPath)
+        let context = try GenerationContext(model: model, contextLength: 512)
+        let prompt = try model.chatPromptTokens([ChatMessage(role: .user, content: "Is water wet? Reply yes or no.")])
+        let greedy = try context.generate(prompt: prompt, maxTokens: 1)
+        let picked = try #require(try model.tokenize(greedy.text, addSpecial: false).first)
+        let others = try ["yes", "Yes", "no", "No", "banana"].compactMap { try model.tokenize($0, addSpecial: false).first }
+        let candidates = [picked] + Array(Set(others).subtracting([picked]))
+        let scores = try context.nextTokenLogProbabilities(prompt: prompt, candidates: candidates)
+        #expect(scores.allSatisfy { $0 <= 0 })
+        #expect(scores.map { Foundation.exp($0) }.reduce(0, +) <= 1.000_001)
+        #expect(scores[0] == scores.max(), "\(scores)")
+        let again = try context.nextTokenLogProbabilities(prompt: prompt, reusablePrefix: prompt.count - 2, candidates: candidates)
+        #expect(zip(scores, again).allSatisfy { abs($0 - $1) < 0.05 }, "\(scores) vs \(again)")
+        let outside = try context.nextTokenLogProbabilities(prompt: prompt, candidates: [LlamaToken(model.vocabularySize + 5)])
+        #expect(outside == [-Double.infinity])
+    }
+
     /// Greedy decoding is reproducible: the same prompt twice gives the same text.
     @Test func greedyGenerationIsDeterministic() throws {
         let model = try LlamaModel(path: TestModels.chatModelPath)

@@ -13,6 +13,7 @@ public final class EmbeddingContext {
     private let batch: LlamaBatch
     private let microBatchTokens: Int
     private let maxSequences: Int
+    private let threads: ComputeThreads
     /// Width of the vectors this context returns.
     public let dimension: Int
 
@@ -31,9 +32,9 @@ public final class EmbeddingContext {
         params.kv_unified = true
         params.embeddings = true
         params.no_perf = true
-        let threadCount = Int32(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        params.n_threads = threadCount
-        params.n_threads_batch = threadCount
+        let computeThreads = ComputeThreads(requested: threads)
+        params.n_threads = Int32(computeThreads.current)
+        params.n_threads_batch = Int32(computeThreads.current)
 
         guard var context = llama_init_from_model(model.handle, params) else {
             throw Self.contextError(model)
@@ -58,6 +59,7 @@ public final class EmbeddingContext {
         self.handle = context
         self.microBatchTokens = tokens
         self.maxSequences = maxSequences
+        self.threads = computeThreads
         self.dimension = model.embeddingDimension
         self.batch = LlamaBatch(capacity: tokens)
     }
@@ -118,6 +120,7 @@ public final class EmbeddingContext {
     var usesEncoder: Bool { model.isEncoderOnly || llama_get_memory(handle) == nil }
 
     private func run() throws {
+        threads.refresh { count in llama_set_n_threads(handle, count, count) }
         if usesEncoder {
             try checkDecodeResult(llama_encode(handle, batch.raw), model: model)
         } else {

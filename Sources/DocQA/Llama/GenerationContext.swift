@@ -44,6 +44,7 @@ public final class GenerationContext {
     /// The tokens whose keys and values the KV cache holds, from position 0; empty when
     /// unknown (after an error).
     private var cached: [LlamaToken] = []
+    private let threads: ComputeThreads
 
     /// Creates a generation context of `contextLength` tokens (capped at the model's training length).
     ///
@@ -63,9 +64,9 @@ public final class GenerationContext {
         params.n_seq_max = UInt32(sequences)
         params.kv_unified = sequences > 1
         params.no_perf = true
-        let threadCount = Int32(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        params.n_threads = threadCount
-        params.n_threads_batch = threadCount
+        let computeThreads = ComputeThreads(requested: threads)
+        params.n_threads = Int32(computeThreads.current)
+        params.n_threads_batch = Int32(computeThreads.current)
         guard let context = llama_init_from_model(model.handle, params) else {
             let reason = LlamaRuntime.takeLastError().map { " llama.cpp said: \($0)" } ?? ""
             throw DocQAError(.contextFailed,
@@ -78,6 +79,7 @@ public final class GenerationContext {
         self.contextLength = Int(llama_n_ctx(context)) / sequences
         self.batchSize = Int(params.n_batch)
         self.batch = LlamaBatch(capacity: Int(params.n_batch))
+        self.threads = computeThreads
     }
 
     deinit {
@@ -101,21 +103,8 @@ public final class GenerationContext {
         let start = ContinuousClock.now
         try checkFits(prompt)
         let sampler = LlamaSampler(settings: sampling, model: model)
-        let memory = llama_get_memory(handle)
-        let prefix = min(max(0, reusablePrefix), prompt.count - 1)
-        var position = 0
-        if prefix > 0, cached.count >= prefix, cached[0..<prefix] == prompt[0..<prefix],
-           llama_memory_seq_rm(memory, -1, Int32(prefix), -1) {
-            position = prefix
-        } else {
-            llama_memory_clear(memory, true)
-        }
-        cached = []
-        // The prefix is read on its own; only the prompt's last token needs logits.
-        try decode(prompt, from: position, to: prefix, sequence: 0, lastWantsOutput: false)
-        try decode(prompt, from: max(position, prefix), to: prompt.count, sequence: 0, lastWantsOutput: true)
-        position = prompt.count
-        cached = prompt
+        try read(prompt, reusablePrefix: reusablePrefix)
+        var position = prompt.count
         let promptSeconds = start.duration(to: .now).inSeconds
 
         var text = ""
@@ -148,7 +137,7 @@ public final class GenerationContext {
             batch.clear()
             batch.append(token, position: position, sequence: 0, wantsOutput: true)
             do {
-                try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+                try decodeBatch()
             } catch {
                 cached = []
                 throw error
@@ -264,7 +253,7 @@ public final class GenerationContext {
                     members.append(index)
                 }
                 if members.isEmpty { break }
-                try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+                try decodeBatch()
                 for (slot, index) in members.enumerated() {
                     streams[index].next = streams[index].sampler.sample(handle, index: Int32(slot))
                 }
@@ -285,6 +274,47 @@ public final class GenerationContext {
         }
     }
 
+    /// The natural-log probabilities of each of `candidates` being the token that follows
+    /// `prompt`: a yes/no judgement read as a number, without generating anything.
+    /// `reusablePrefix` works as in `generate(prompt:…)`.
+    /// - Throws: as `generate(prompt:…)`.
+    public func nextTokenLogProbabilities(prompt: [LlamaToken], reusablePrefix: Int = 0,
+                                          candidates: [LlamaToken]) throws -> [Double] {
+        try checkFits(prompt)
+        try read(prompt, reusablePrefix: reusablePrefix)
+        guard let logits = llama_get_logits_ith(handle, -1) else {
+            throw DocQAError(.decodeFailed, "llama.cpp returned no scores for the prompt; this is a docqa bug, please report it.", path: model.path)
+        }
+        let count = model.vocabularySize
+        var largest = -Double.infinity
+        for index in 0..<count { largest = max(largest, Double(logits[index])) }
+        var sum = 0.0
+        for index in 0..<count { sum += Foundation.exp(Double(logits[index]) - largest) }
+        let normaliser = largest + Foundation.log(sum)
+        return candidates.map { token in
+            (0..<count).contains(Int(token)) ? Double(logits[Int(token)]) - normaliser : -Double.infinity
+        }
+    }
+
+    /// Reads `prompt` into sequence 0, keeping (or reusing) its first `reusablePrefix`
+    /// tokens as `generate(prompt:…)` describes; only the last token gets logits.
+    private func read(_ prompt: [LlamaToken], reusablePrefix: Int) throws {
+        let memory = llama_get_memory(handle)
+        let prefix = min(max(0, reusablePrefix), prompt.count - 1)
+        var position = 0
+        if prefix > 0, cached.count >= prefix, cached[0..<prefix] == prompt[0..<prefix],
+           llama_memory_seq_rm(memory, -1, Int32(prefix), -1) {
+            position = prefix
+        } else {
+            llama_memory_clear(memory, true)
+        }
+        cached = []
+        // The prefix is read on its own; only the prompt's last token needs logits.
+        try decode(prompt, from: position, to: prefix, sequence: 0, lastWantsOutput: false)
+        try decode(prompt, from: max(position, prefix), to: prompt.count, sequence: 0, lastWantsOutput: true)
+        cached = prompt
+    }
+
     /// - Throws: `.invalidArgument` for an empty prompt, `.promptTooLong` for one that
     ///   leaves no room to answer.
     private func checkFits(_ prompt: [LlamaToken]) throws {
@@ -298,6 +328,12 @@ public final class GenerationContext {
         }
     }
 
+    /// Runs the model on `batch`, with as many threads as the machine has free.
+    private func decodeBatch() throws {
+        threads.refresh { count in llama_set_n_threads(handle, count, count) }
+        try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+    }
+
     /// Reads `tokens[from..<to]` into `sequence` in batches; only the last token gets logits,
     /// and only when `lastWantsOutput`.
     private func decode(_ tokens: [LlamaToken], from: Int, to end: Int, sequence: Int32, lastWantsOutput: Bool) throws {
@@ -309,7 +345,7 @@ public final class GenerationContext {
                 batch.append(tokens[index], position: index, sequence: sequence,
                              wantsOutput: lastWantsOutput && index == end - 1)
             }
-            try checkDecodeResult(llama_decode(handle, batch.raw), model: model)
+            try decodeBatch()
             position = stop
         }
     }

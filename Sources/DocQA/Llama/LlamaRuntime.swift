@@ -10,7 +10,7 @@ import Synchronization
 /// so a failed model load can say why.
 enum LlamaRuntime {
     private static let lastError = Mutex<String?>(nil)
-    private static let verbose = ProcessInfo.processInfo.environment["DOCQA_LLAMA_LOG"] == "1"
+    static let verbose = ProcessInfo.processInfo.environment["DOCQA_LLAMA_LOG"] == "1"
 
     /// Runs `llama_backend_init` and installs the log callback, once per process.
     static func initialize() { _ = initialized }
