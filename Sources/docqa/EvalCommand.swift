@@ -40,6 +40,10 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: .hidden)
     var evidenceOnly = false
 
+    // For calibration: the yes/no check's threshold (0 turns it off).
+    @Option(help: .hidden)
+    var minAnswersQuestion: Double?
+
     func run() throws {
         try reportingErrors {
             let questions = try EvaluationQuestion.load(path: expand(self.questions))
@@ -51,6 +55,7 @@ struct EvalCommand: ParsableCommand {
             let answerer = answers ? try answering.makeAnswerer(embedder: embedder) : nil
             if noDecline { answerer?.policy.enabled = false }
             if evidenceOnly { answerer?.selectsEvidenceOnly = true }
+            if let minAnswersQuestion { answerer?.policy.minimumAnswersQuestion = minAnswersQuestion }
             let isTerminal = isatty(STDERR_FILENO) == 1
 
             var scores = RetrievalScores()

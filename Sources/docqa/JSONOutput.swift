@@ -127,6 +127,7 @@ enum JSONOutput {
                 ("bestSimilarity", .double(answer.check.bestSimilarity)),
                 ("evidenceSimilarity", .double(answer.check.evidenceSimilarity)),
                 ("evidenceCoverage", .double(answer.check.evidenceCoverage)),
+                ("answersQuestion", answer.check.answersQuestion.map(JSON.double) ?? .null),
                 ("unsupportedSentences", .array(answer.check.unsupportedSentences.map(JSON.string))),
                 ("namedDocuments", answer.check.namedDocuments.map { named in
                     .object([("words", .array(named.words.map(JSON.string))),
@@ -153,6 +154,7 @@ enum JSONOutput {
                 ("timeToFirstTokenSeconds", .optional(timings.timeToFirstToken)),
                 ("generatedTokens", .int(timings.generatedTokens)),
                 ("generationSeconds", .double(timings.generationSeconds)),
+                ("checkSeconds", .double(timings.checkSeconds)),
                 ("totalSeconds", .double(totalSeconds)),
             ])),
         ]

@@ -214,6 +214,35 @@ import Testing
                                              check: keywordsOnly) == nil)
     }
 
+    /// An answer is declined when the model's yes/no check scores its evidence below the
+    /// threshold, and kept at or above it; the check is off at 0 and when the policy is.
+    @Test func verificationScoreDecides() {
+        var policy = NotFoundPolicy()
+        #expect(policy.minimumAnswersQuestion == 0.45, "calibrated (BENCHMARKS.md)")
+        #expect(policy.declineAfterVerifying(score: 0.26)?.contains("do not answer the question") == true)
+        #expect(policy.declineAfterVerifying(score: 0.26)?.contains("0.26") == true)
+        #expect(policy.declineAfterVerifying(score: 0.45) == nil)
+        #expect(policy.declineAfterVerifying(score: 0.9) == nil)
+        policy.enabled = false
+        #expect(policy.declineAfterVerifying(score: 0.1) == nil)
+    }
+
+    /// The 1.5B model's yes/no: sentences that answer the question score high; sentences
+    /// on the same subject that answer another question score low.
+    @Test func verifierTellsAnsweringEvidenceFromNearMisses() throws {
+        let model = try LlamaModel(path: TestModels.defaultChatModelPath)
+        let verifier = try AnswerVerifier(model: model)
+        let breach = "Either party may terminate this Agreement by written notice if the other party commits a material "
+            + "breach of this Agreement and fails to cure that breach within thirty (30) days after receiving written notice."
+        let answering = try verifier.score(question: "How long does a party have to cure a material breach?", evidence: breach)
+        let voting = "The voting period is 2 weeks, but may be varied by up to 1 week by the Project Leader."
+        let nearMiss = try verifier.score(question: "How many votes did the winner of the 2022 election receive?", evidence: voting)
+        #expect(answering >= 0.6, "\(answering)")
+        #expect(nearMiss < 0.45, "\(nearMiss)")
+        // Asked again (the system prompt kept in the cache): the same score.
+        #expect(abs(try verifier.score(question: "How long does a party have to cure a material breach?", evidence: breach) - answering) < 0.01)
+    }
+
     /// Answer sentences whose facts are not in the passage they cite are flagged.
     @Test func unsupportedSentencesAreFlagged() {
         let source = Source(number: 1, chunk: hit(1, "The cap is $750,000.").chunk, text: "The cap is $750,000 in the aggregate.")

@@ -40,6 +40,8 @@ public struct AnswerTimings: Sendable, Equatable {
     public var generatedTokens = 0
     /// Seconds spent generating the answer, after the prompt was read.
     public var generationSeconds = 0.0
+    /// Seconds spent asking the model whether the evidence answers the question.
+    public var checkSeconds = 0.0
 }
 
 /// Why an answer was declined, or what the checks found when it was not.
@@ -57,6 +59,9 @@ public struct AnswerCheck: Sendable, Equatable {
     public var evidenceCoverage: Double = 0
     /// Sentences of the answer whose cited source does not contain their facts.
     public var unsupportedSentences: [String]
+    /// The chat model's probability (0–1) that the sentences the answer rests on answer
+    /// the question (`AnswerVerifier`); nil when not asked.
+    public var answersQuestion: Double? = nil
     /// The documents the question names, when it names some (see `NamedDocuments`).
     public var namedDocuments: NamedDocuments? = nil
     /// When declined: one sentence on why.

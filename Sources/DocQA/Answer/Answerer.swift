@@ -20,6 +20,9 @@ public final class Answerer {
     public var embedder: Embedder?
     /// For measuring evidence selection alone: stop before running the chat model.
     public var selectsEvidenceOnly = false
+    private let threads: Int?
+    /// Made on first use, for models large enough to ask (nil inside: not asked).
+    private var verifier: AnswerVerifier??
 
     // Measured on the samples and the real-document set (BENCHMARKS.md): a plain
     // instruction that asks for a short, cited statement and never offers a "not found"
@@ -43,6 +46,7 @@ public final class Answerer {
         self.maxAnswerTokens = maxAnswerTokens
         self.sampling = sampling
         self.embedder = embedder
+        self.threads = threads
     }
 
     /// Answers `question` from passages retrieved without weights or a query vector
@@ -207,7 +211,20 @@ public final class Answerer {
         result.check.evidenceSimilarity = evidence.map(\.similarity).max() ?? 0
         result.check.evidenceCoverage = NotFoundPolicy.coverage(of: question, in: evidence.map(\.text),
                                                                 weights: pending.retrieval.termWeights).0
-        if let reason = policy.declineAfterAnswering(text: text, citations: citations, check: result.check) {
+        var reason = policy.declineAfterAnswering(text: text, citations: citations, check: result.check)
+        if reason == nil, policy.minimumAnswersQuestion > 0, let verifier = try answerVerifier() {
+            let checkStart = ContinuousClock.now
+            let cited = Set(citations.map(\.source))
+            let quoted = evidence.isEmpty
+                ? sources.filter { cited.contains($0.number) }.map(\.text)
+                : evidence.map(\.text)
+            let score = try verifier.score(question: question,
+                                           evidence: (quoted.isEmpty ? sources.prefix(1).map(\.text) : quoted).joined(separator: " "))
+            result.check.answersQuestion = score
+            result.timings.checkSeconds = checkStart.duration(to: .now).inSeconds
+            reason = policy.declineAfterVerifying(score: score)
+        }
+        if let reason {
             result.check.declineReason = reason
             result.draft = text
             return result
@@ -225,12 +242,27 @@ public final class Answerer {
     /// turn): the context keeps them between questions instead of reading them again.
     private func systemPrefixLength() throws -> Int {
         if let systemPrefix { return systemPrefix }
-        let system = ChatMessage(role: .system, content: Self.instructions)
-        let one = try model.chatPromptTokens([system, ChatMessage(role: .user, content: "a")])
-        let other = try model.chatPromptTokens([system, ChatMessage(role: .user, content: "b")])
-        let length = zip(one, other).prefix { $0 == $1 }.count
+        let length = try Self.systemPrefixLength(model: model, instructions: Self.instructions)
         systemPrefix = length
         return length
+    }
+
+    /// The tokens that every chat prompt with this system message shares, up to where the
+    /// user's text begins.
+    static func systemPrefixLength(model: LlamaModel, instructions: String) throws -> Int {
+        let system = ChatMessage(role: .system, content: instructions)
+        let one = try model.chatPromptTokens([system, ChatMessage(role: .user, content: "a")])
+        let other = try model.chatPromptTokens([system, ChatMessage(role: .user, content: "b")])
+        return zip(one, other).prefix { $0 == $1 }.count
+    }
+
+    /// The yes/no checker, made on first use; nil for models too small to ask.
+    private func answerVerifier() throws -> AnswerVerifier? {
+        if let verifier { return verifier }
+        let made = model.parameterCount >= AnswerVerifier.minimumParameters
+            ? try AnswerVerifier(model: model, threads: threads) : nil
+        verifier = .some(made)
+        return made
     }
 
     /// Whether generated text already holds a whole answer: a paragraph followed by a blank line.
