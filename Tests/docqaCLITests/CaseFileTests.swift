@@ -265,7 +265,8 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
             let output = try jsonObject(result.stdout)
-            #expect(Set(output.keys) == ["index", "embeddingModel", "documents"])
+            #expect(Set(output.keys) == ["index", "embeddingModel", "documents", "notIndexed"])
+            #expect(try jsonObjects(output, "notIndexed").isEmpty)
             #expect(output["index"] as? String == index)
             let model = try #require(output["embeddingModel"] as? [String: Any])
             #expect(model["name"] as? String == "all-MiniLM-L6-v2")
@@ -273,8 +274,9 @@ extension ModelBackedTests {
             let documents = try jsonObjects(output, "documents")
             #expect(documents.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
             for document in documents {
-                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current"])
+                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current", "stale"])
                 #expect(document["current"] as? Bool == true)
+                #expect(document["stale"] as? Bool == false)
                 let isPDF = (document["path"] as? String)?.hasSuffix(".pdf") == true
                 #expect(document["format"] as? String == (isPDF ? "pdf" : "text"))
                 #expect(try pageField(document, "pages").map { $0 > 0 } ?? !isPDF, "\(document)")

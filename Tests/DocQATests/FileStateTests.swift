@@ -1,0 +1,110 @@
+import DocQATestSupport
+import Foundation
+import Testing
+@testable import DocQA
+
+/// The chunk ids of the document at `path`, in ordinal order.
+private func chunkIDs(_ store: IndexStore, _ path: String) throws -> [Int64] {
+    let statement = try store.db.prepare("""
+        SELECT c.id FROM chunks AS c JOIN documents AS d ON d.id = c.document_id WHERE d.path = ?1 ORDER BY c.ordinal
+        """)
+    try statement.bind(path, at: 1)
+    var ids: [Int64] = []
+    while try statement.step() { ids.append(statement.int64(at: 0)) }
+    return ids
+}
+
+private func write(_ text: String, to path: String) throws {
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                            withIntermediateDirectories: true)
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+/// Every file an indexing run meets ends in a stored state (real files, a real index, the
+/// real embedding model).
+@Suite("File states", .serialized)
+struct FileStateTests {
+    /// A file that fails, and one that is skipped, are recorded with code, reason and
+    /// time but never become searchable documents; a later successful run clears the
+    /// failure, and a file gone from disk leaves no state behind.
+    @Test func failuresAndSkipsAreRecordedThenCleared() throws {
+        try withTemporaryFolder { folder in
+            let docs = folder + "/docs"
+            let good = docs + "/good.txt", broken = docs + "/broken.pdf", big = docs + "/big.txt"
+            let link = docs + "/dangling.txt"
+            try write("The Quillfeather warehouse opens at nine.", to: good)
+            try FileManager.default.createDirectory(atPath: docs, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: fixture("damaged.pdf"), toPath: broken)
+            try write(String(repeating: "The lessee pays rent monthly. ", count: 40_000), to: big)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: docs + "/nowhere.txt")
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let indexer = try Indexer(store: store, embedder: try Embedder(modelPath: try TestModels.embeddingModelPath))
+            indexer.maximumFileBytes = 1024 * 1024
+
+            let before = Date(timeIntervalSinceNow: -1)
+            let first = try indexer.index(paths: [docs])
+            #expect(first.indexedCount == 1 && first.skippedCount == 1 && first.failedCount == 2)
+            let problems = try store.fileStates(problemsOnly: true)
+            #expect(problems.map(\.path) == [big, broken, link])
+            #expect(problems.map(\.kind) == [.skipped, .failed, .failed])
+            #expect(problems.map(\.code) == [.fileTooLarge, .damagedPDF, .fileNotFound])
+            #expect(problems.allSatisfy { ($0.reason ?? "").hasSuffix(".") && $0.recordedAt >= before && !$0.isStale })
+            #expect(try store.fileState(atPath: good)?.kind == .indexed)
+            // Recorded, but not documents: nothing of theirs is searched.
+            #expect(try store.documents().map(\.path) == [good])
+            #expect(try store.keywordSearch("lessee rent", limit: 5).isEmpty)
+
+            // Failing the same way again keeps the time of the first failure.
+            let firstSeen = try #require(try store.fileState(atPath: broken)).recordedAt
+            _ = try indexer.index(paths: [docs])
+            #expect(try store.fileState(atPath: broken)?.recordedAt == firstSeen)
+            #expect(try store.fileState(atPath: good)?.kind == .unchanged)
+
+            // Fixed: the damaged PDF replaced by a good one; the big file made small.
+            try FileManager.default.removeItem(atPath: broken)
+            try FileManager.default.copyItem(atPath: fixture("three-pages.pdf"), toPath: broken)
+            try write("The lessee pays rent monthly.", to: big)
+            let fixed = try indexer.index(paths: [docs])
+            #expect(fixed.indexedCount == 2 && fixed.failedCount == 1, "\(fixed.outcomes)")
+            #expect(try store.fileStates(problemsOnly: true).map(\.path) == [link])
+            #expect(try store.fileState(atPath: broken)?.kind == .indexed)
+
+            // Gone from disk: its state goes too.
+            try FileManager.default.removeItem(atPath: link)
+            _ = try indexer.index(paths: [docs])
+            #expect(try store.fileStates(problemsOnly: true).isEmpty)
+            #expect(try store.fileStates().map(\.path) == [big, broken, good])
+            try FileManager.default.removeItem(atPath: good)
+            let pruned = try indexer.index(paths: [docs])
+            #expect(pruned.removedCount == 1)
+            #expect(try store.fileStates().map(\.path) == [big, broken])
+        }
+    }
+
+    /// A file that was indexed and then fails keeps its earlier version searchable, marked
+    /// stale with the failure recorded; fixing the file clears both.
+    @Test func failedFileKeepsItsStaleVersion() throws {
+        try withTemporaryFolder { folder in
+            let note = folder + "/docs/note.txt"
+            try write("The Quillfeather warehouse opens at nine.", to: note)
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let indexer = try Indexer(store: store, embedder: try Embedder(modelPath: try TestModels.embeddingModelPath))
+            #expect(try indexer.index(paths: [folder + "/docs"]).indexedCount == 1)
+            let original = try #require(try store.document(atPath: note))
+
+            // Saved in Latin-1 with an accented letter: not UTF-8, so it fails.
+            try Data([0x43, 0x61, 0x66, 0xE9, 0x20, 0x51]).write(to: URL(fileURLWithPath: note))
+            let failed = try indexer.index(paths: [folder + "/docs"])
+            #expect(failed.failures.map(\.code) == [.notUTF8])
+            let state = try #require(try store.fileState(atPath: note))
+            #expect(state.kind == .failed && state.code == .notUTF8 && state.isStale)
+            #expect(try store.document(atPath: note) == original)
+            #expect(try store.keywordSearch("Quillfeather warehouse", limit: 5).map(\.path) == [note])
+
+            try write("The Quillfeather warehouse opens at ten.", to: note)
+            #expect(try indexer.index(paths: [folder + "/docs"]).indexedCount == 1)
+            #expect(try store.fileStates(problemsOnly: true).isEmpty)
+            #expect(try store.fileState(atPath: note)?.kind == .indexed)
+        }
+    }
+}
