@@ -62,6 +62,8 @@ struct IndexCommand: ParsableCommand {
                     printError("indexed    \(printablePath(path)) (\(pageText)\(chunks) chunk\(chunks == 1 ? "" : "s"))")
                 case .unchanged:
                     printError("unchanged  \(printablePath(path))")
+                case let .renamed(from):
+                    printError("renamed    \(printablePath(path)) (was \(printablePath(from)); nothing embedded)")
                 case .removed:
                     printError("removed    \(printablePath(path)) (no longer on disk)")
                 case let .failed(error):
@@ -76,7 +78,7 @@ struct IndexCommand: ParsableCommand {
             } else {
                 let rate = report.seconds > 0 ? Double(report.pages) / report.seconds : 0
                 print("""
-                    \(report.indexedCount) indexed, \(report.unchangedCount) unchanged, \
+                    \(report.indexedCount) indexed, \(report.unchangedCount) unchanged, \(report.renamedCount) renamed, \
                     \(report.removedCount) removed, \(report.skippedCount) skipped, \(report.failedCount) failed in \(String(format: "%.1f", report.seconds)) s \
                     (\(report.pages) pages, \(report.chunks) chunks, \(String(format: "%.1f", rate)) pages/s).
                     Index \(store.path) holds \(counts.documents) documents, \(counts.chunks) chunks.

@@ -179,6 +179,7 @@ enum JSONOutput {
                 case let .indexed(chunks, pages):
                     members += [("status", .string("indexed")), ("chunks", .int(chunks)), ("pages", .optional(pages))]
                 case .unchanged: members.append(("status", .string("unchanged")))
+                case let .renamed(from): members += [("status", .string("renamed")), ("from", .string(from))]
                 case .removed: members.append(("status", .string("removed")))
                 case let .failed(error):
                     members += [("status", .string(FileState.Kind(recording: error).rawValue)),
@@ -188,6 +189,7 @@ enum JSONOutput {
             })),
             ("indexed", .int(report.indexedCount)),
             ("unchanged", .int(report.unchangedCount)),
+            ("renamed", .int(report.renamedCount)),
             ("removed", .int(report.removedCount)),
             ("skipped", .int(report.skippedCount)),
             ("failed", .int(report.failedCount)),

@@ -107,4 +107,49 @@ struct FileStateTests {
             #expect(try store.fileState(atPath: note)?.kind == .indexed)
         }
     }
+
+    /// A renamed file, and a file moved to another folder, are re-pointed by content hash:
+    /// same document and chunk ids, nothing embedded, the old path gone, the keyword
+    /// index knows the new name. A copy (the original still on disk) is indexed anew.
+    @Test func renamedAndMovedFilesAreRepointed() throws {
+        try withTemporaryFolder { folder in
+            let docs = folder + "/docs"
+            let lease = docs + "/lease.txt", memo = docs + "/memo.txt"
+            try write("The lessee pays the Quillfeather rent monthly, in advance, by bank transfer.", to: lease)
+            try write("Memo: the tenant asked to repaint the hall in spring.", to: memo)
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let indexer = try Indexer(store: store, embedder: try Embedder(modelPath: try TestModels.embeddingModelPath))
+            #expect(try indexer.index(paths: [docs]).indexedCount == 2)
+            let before = try #require(try store.document(atPath: lease))
+            let chunksBefore = try chunkIDs(store, lease)
+            #expect(!chunksBefore.isEmpty)
+
+            let renamed = docs + "/archive/zanzibar-agreement.txt"
+            try FileManager.default.createDirectory(atPath: docs + "/archive", withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: lease, toPath: renamed)
+            let report = try indexer.index(paths: [docs])
+            #expect(report.renamedCount == 1 && report.indexedCount == 0 && report.removedCount == 0,
+                    "\(report.outcomes)")
+            #expect(report.outcomes.contains { $0.path == renamed && $0.outcome == .renamed(from: lease) })
+            #expect(report.embeddedTokens == 0)
+            let after = try #require(try store.document(atPath: renamed))
+            #expect(after.id == before.id && after.contentHash == before.contentHash)
+            #expect(try chunkIDs(store, renamed) == chunksBefore)
+            #expect(try store.document(atPath: lease) == nil)
+            #expect(try store.fileState(atPath: lease) == nil)
+            #expect(try store.fileState(atPath: renamed)?.kind == .renamed)
+            #expect(try store.fileState(atPath: renamed)?.reason == lease)
+            // The new file name is in the keyword index's context, the old one is not.
+            #expect(try store.keywordSearch("zanzibar", limit: 5).map(\.path) == [renamed])
+            #expect(try store.keywordSearch("lease", limit: 5).isEmpty)
+            #expect(try indexer.index(paths: [docs]).unchangedCount == 2)
+
+            // A copy is not a move: the original is still there.
+            let copy = docs + "/copy-of-memo.txt"
+            try FileManager.default.copyItem(atPath: memo, toPath: copy)
+            let copied = try indexer.index(paths: [docs])
+            #expect(copied.indexedCount == 1 && copied.renamedCount == 0)
+            #expect(try store.document(atPath: memo) != nil && store.document(atPath: copy) != nil)
+        }
+    }
 }

@@ -6,6 +6,9 @@ public enum FileOutcome: Sendable, Equatable {
     case indexed(chunks: Int, pages: Int?)
     /// Its content hash matches the indexed copy; nothing was done.
     case unchanged
+    /// Its content hash matches an indexed document whose file is gone: that document was
+    /// given this path, keeping its chunks and vectors (nothing was embedded).
+    case renamed(from: String)
     /// It could not be indexed (or was skipped by rule, see `FileState.Kind(recording:)`);
     /// the index still holds its previous version, if any, and records the failure.
     case failed(DocQAError)
@@ -26,6 +29,7 @@ public struct IndexReport: Sendable, Equatable {
     public var indexedCount: Int { outcomes.filter { if case .indexed = $0.outcome { true } else { false } }.count }
     public var unchangedCount: Int { outcomes.filter { $0.outcome == .unchanged }.count }
     public var removedCount: Int { outcomes.filter { $0.outcome == .removed }.count }
+    public var renamedCount: Int { outcomes.filter { if case .renamed = $0.outcome { true } else { false } }.count }
     /// Every file not indexed: skipped by rule or failed.
     public var failures: [DocQAError] {
         outcomes.compactMap { if case .failed(let error) = $0.outcome { error } else { nil } }
@@ -165,6 +169,13 @@ public final class Indexer {
         if let existing = try store.document(atPath: path), existing.contentHash == hash,
            existing.pipeline >= Self.pipelineVersion {
             return .unchanged
+        }
+        // Renamed or moved: the same bytes are indexed under a path that is gone.
+        if let moved = try store.documents(withContentHash: hash).first(where: {
+            $0.path != path && $0.pipeline >= Self.pipelineVersion && !FileManager.default.fileExists(atPath: $0.path)
+        }) {
+            try store.moveDocument(from: moved.path, to: path)
+            return .renamed(from: moved.path)
         }
         let document = try DocumentExtractor.extract(fileAt: path)
         let textBytes = document.pages.reduce(0) { $0 + $1.text.utf8.count }
