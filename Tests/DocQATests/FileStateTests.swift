@@ -152,4 +152,31 @@ struct FileStateTests {
             #expect(try store.document(atPath: memo) != nil && store.document(atPath: copy) != nil)
         }
     }
+
+    /// A file that changes between its hashing and the end of its extraction is not stored
+    /// (neither version's text under the other's hash): it fails with a sentence saying
+    /// to run again, and the next run indexes what the file then holds.
+    @Test func fileChangedWhileReadIsNotStored() throws {
+        try withTemporaryFolder { folder in
+            let note = folder + "/docs/note.txt"
+            try write("The Quillfeather warehouse opens at nine.", to: note)
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let indexer = try Indexer(store: store, embedder: try Embedder(modelPath: try TestModels.embeddingModelPath))
+            indexer.extracted = { path in
+                try? "The Zanzibar depot closes at noon.".write(toFile: path, atomically: false, encoding: .utf8)
+            }
+            let changed = try indexer.index(paths: [folder + "/docs"])
+            #expect(changed.failures.map(\.code) == [.fileChanged])
+            #expect(changed.failures.first?.message
+                    == "this file changed while it was being read, so it was not stored; run docqa index again once nothing is writing to it.")
+            #expect(try store.documents().isEmpty)
+            #expect(try store.fileState(atPath: note)?.code == .fileChanged)
+
+            indexer.extracted = { _ in }
+            #expect(try indexer.index(paths: [folder + "/docs"]).indexedCount == 1)
+            #expect(try store.keywordSearch("Zanzibar depot", limit: 5).map(\.path) == [note])
+            #expect(try store.keywordSearch("Quillfeather", limit: 5).isEmpty)
+            #expect(try store.fileStates(problemsOnly: true).isEmpty)
+        }
+    }
 }

@@ -70,6 +70,9 @@ public final class Indexer {
     /// Extracted text beyond this (per file) is reported and the file skipped: about
     /// 20,000 pages of dense text, far beyond any real document.
     public var maximumTextBytes = 64 * 1024 * 1024
+    /// Called with a file's path after its text is extracted and before it is checked for
+    /// changes; tests change the file here.
+    var extracted: (String) -> Void = { _ in }
 
     /// - Throws: `.embeddingModelMismatch` when the index was built with another model.
     public init(store: IndexStore, embedder: Embedder) throws {
@@ -178,6 +181,14 @@ public final class Indexer {
             return .renamed(from: moved.path)
         }
         let document = try DocumentExtractor.extract(fileAt: path)
+        extracted(path)
+        // A file written to while it was read could give text from two versions, stored
+        // under a hash of neither: hash it again, and leave it for the next run if it moved.
+        guard (try? SHA256.hex(ofFileAt: path)) == hash else {
+            throw DocQAError(.fileChanged,
+                "this file changed while it was being read, so it was not stored; run docqa index again "
+                + "once nothing is writing to it.", path: path)
+        }
         let textBytes = document.pages.reduce(0) { $0 + $1.text.utf8.count }
         guard textBytes <= maximumTextBytes else {
             throw DocQAError(.fileTooLarge,
