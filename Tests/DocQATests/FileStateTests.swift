@@ -179,4 +179,36 @@ struct FileStateTests {
             #expect(try store.fileStates(problemsOnly: true).isEmpty)
         }
     }
+
+    /// `removeDocuments(under:)` takes a named file, or every file inside a named folder
+    /// (with or without a trailing slash), and their states, but not a sibling whose name
+    /// merely starts the same; a removed document no longer answers any search.
+    @Test func removeTakesFilesAndFoldersOnly() throws {
+        try withTemporaryFolder { folder in
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            try store.bindEmbeddingModel(EmbeddingModelInfo(name: "test", fingerprint: "f1f1", dimension: 4))
+            let paths = ["/m/a/one.txt", "/m/a/sub/two.txt", "/m/ab.txt", "/m/b.txt"]
+            for (number, path) in paths.enumerated() {
+                let text = "Quillfeather clause \(number)"
+                try store.replaceDocument(path: path, contentHash: "h\(number)", format: .text, pageCount: nil,
+                                          chunks: [Chunk(ordinal: 0, text: text, pageStart: nil, pageEnd: nil, byteStart: 0,
+                                                         byteEnd: text.utf8.count, tokenCount: 3)],
+                                          vectors: [[1, 0, 0, 0]])
+            }
+            try store.recordFileStates([("/m/a/broken.pdf", .failed, DocQAError(.damagedPDF, "damaged.", path: "/m/a/broken.pdf"))])
+
+            let removed = try store.removeDocuments(under: ["/m/a/", "/m/b.txt", "/m/none"])
+            #expect(removed.documents == ["/m/a/one.txt", "/m/a/sub/two.txt", "/m/b.txt"])
+            #expect(removed.fileStates == 4)
+            #expect(try store.documents().map(\.path) == ["/m/ab.txt"])
+            #expect(try store.fileStates().map(\.path) == ["/m/ab.txt"])
+            #expect(try store.keywordSearch("Quillfeather", limit: 10).map(\.path) == ["/m/ab.txt"])
+            #expect(try store.nearestChunks(to: [1, 0, 0, 0], limit: 10).map(\.path) == ["/m/ab.txt"])
+
+            let purged = try store.purge()
+            #expect(purged.bytesAfter > 0 && purged.bytesBefore >= purged.bytesAfter)
+            #expect(try store.keywordSearch("Quillfeather", limit: 10).map(\.path) == ["/m/ab.txt"])
+            #expect(try store.db.string("PRAGMA integrity_check") == "ok")
+        }
+    }
 }

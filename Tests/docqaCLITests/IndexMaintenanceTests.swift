@@ -114,4 +114,50 @@ struct IndexMaintenanceTests {
         #expect(again.stderr.contains("nothing is indexed under \(folder.file("docs/privileged")); `docqa status` lists what is."),
                 "\(again)")
     }
+
+    /// While another program reads the index (an open read transaction, as a long `ask`
+    /// holds), `purge` cannot clear the log: it exits 1 with a sentence saying to run it
+    /// again, and the index still answers; once the reader is gone, `purge` succeeds.
+    @Test func purgeUnderAReaderSaysToRunAgain() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        let kept = try folder.write("docs/harbour.txt", "The Quillfeather harbour office opens at nine in the morning.")
+        try folder.write("docs/old.txt", "The Zanzibar depot closes at noon on Saturdays.")
+        let index = folder.file("x.sqlite")
+        let indexed = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
+        try #require(indexed.status == 0, "\(indexed)")
+        let removed = try await ChildProcess.docqa(["remove", "docs/old.txt", "--index", index], in: folder)
+        try #require(removed.status == 0, "\(removed)")
+
+        let release = folder.file("release"), reading = folder.file("reading")
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        reader.arguments = ["-c", """
+            import os, sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN")
+            db.execute("SELECT count(*) FROM chunks").fetchone()
+            open(sys.argv[3], "w").close()
+            end = time.time() + 120
+            while time.time() < end and not os.path.exists(sys.argv[2]):
+                time.sleep(0.05)
+            db.execute("COMMIT")
+            """, index, release, reading]
+        try reader.run()
+        defer { reader.terminate() }
+        try await waitUntil(within: .seconds(20)) { FileManager.default.fileExists(atPath: reading) }
+
+        let refused = try await ChildProcess.docqa(["purge", "--index", index], in: folder)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderrLines == ["docqa: error: \(index): another program (such as docqa ask or search) is reading "
+                                        + "this index, so its log could not be cleared; run docqa purge again when it has finished."],
+                "\(refused)")
+        _ = FileManager.default.createFile(atPath: release, contents: nil)
+        reader.waitUntilExit()
+
+        let purged = try await ChildProcess.docqa(["purge", "--index", index], in: folder)
+        #expect(purged.status == 0, "\(purged)")
+        let search = try await ChildProcess.docqa(["search", "harbour office", "--index", index, "--json"], in: folder)
+        #expect(try jsonObjects(try jsonObject(search.stdout), "results").map { $0["path"] as? String } == [kept])
+    }
 }

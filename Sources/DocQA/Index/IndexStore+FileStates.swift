@@ -47,13 +47,23 @@ extension IndexStore {
     /// earlier version is still indexed.
     /// - Throws: `.indexCorrupt` when a row holds a state this docqa does not know.
     public func fileStates(problemsOnly: Bool = false) throws -> [FileState] {
+        try readFileStates(where: problemsOnly ? "s.state IN ('skipped', 'failed')" : "1", [])
+    }
+
+    /// The recorded state of the file at exactly `path`, or `nil`.
+    public func fileState(atPath filePath: String) throws -> FileState? {
+        try readFileStates(where: "s.path = ?1", [.text(filePath)]).first
+    }
+
+    private func readFileStates(where condition: String, _ values: [SQLiteValue]) throws -> [FileState] {
         let statement = try db.prepare("""
             SELECT s.path, s.state, s.code, s.reason, s.recorded_at,
                    EXISTS (SELECT 1 FROM documents AS d WHERE d.path = s.path)
             FROM file_states AS s
-            \(problemsOnly ? "WHERE s.state IN ('skipped', 'failed')" : "")
+            WHERE \(condition)
             ORDER BY s.path
             """)
+        try statement.bind(values)
         var states: [FileState] = []
         while try statement.step() {
             guard let kind = FileState.Kind(rawValue: statement.string(at: 1)) else {
@@ -68,11 +78,6 @@ extension IndexStore {
                                     isStale: kind.isProblem && statement.int(at: 5) != 0))
         }
         return states
-    }
-
-    /// The recorded state of the file at exactly `path`, or `nil`.
-    public func fileState(atPath filePath: String) throws -> FileState? {
-        try fileStates().first { $0.path == filePath }
     }
 
     /// Forgets the states of files at these paths (files gone from disk). Their documents,
