@@ -211,4 +211,26 @@ struct FileStateTests {
             #expect(try store.db.string("PRAGMA integrity_check") == "ok")
         }
     }
+
+    /// An index made before file states (schema 2) is upgraded in place: its documents
+    /// start as 'indexed', with their indexing time, and nothing is stale.
+    @Test func schema2IndexGainsFileStates() throws {
+        try withTemporaryFolder { folder in
+            let path = folder + "/i.sqlite"
+            let indexedAt: Date
+            do {
+                let store = try IndexStore(path: path, create: true)
+                try store.bindEmbeddingModel(EmbeddingModelInfo(name: "test", fingerprint: "f1f1", dimension: 4))
+                indexedAt = try store.replaceDocument(path: "/m/a.txt", contentHash: "h", format: .text, pageCount: nil,
+                                                      chunks: [], vectors: []).indexedAt
+                // Back to schema 2, as docqa before this change left it.
+                try store.db.execute("DROP TABLE file_states; PRAGMA user_version = 2")
+            }
+            let store = try IndexStore(path: path, create: false)
+            #expect(try store.db.int64("PRAGMA user_version") == 3)
+            let state = try #require(try store.fileState(atPath: "/m/a.txt"))
+            #expect(state.kind == .indexed && !state.isStale && state.reason == nil)
+            #expect(abs(state.recordedAt.timeIntervalSince(indexedAt)) < 0.001)
+        }
+    }
 }
