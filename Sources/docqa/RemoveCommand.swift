@@ -12,7 +12,7 @@ struct RemoveCommand: ParsableCommand {
             longer turns up in search or answers, but stays in the index file's free space \
             until `docqa purge`. Indexing a folder that still holds the files adds them again.
 
-            Example: docqa remove ~/cases/acme/privileged --index acme && docqa purge --index acme
+            Example: docqa remove ~/cases/acme/privileged --index acme
             """
     )
 

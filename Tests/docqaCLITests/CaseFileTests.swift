@@ -18,7 +18,7 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
             try #require(lines.count == 2, "\(result)")
-            #expect(lines[0].hasPrefix("6 indexed, 0 unchanged, 0 removed, 0 failed in "), "\(result)")
+            #expect(lines[0].hasPrefix("6 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
             #expect(lines[0].contains("(16 pages, "), "\(result)")
             #expect(lines[1].hasPrefix("Index \(sample.path) holds 6 documents, "), "\(result)")
             #expect(result.stderrLines.count == 6, "\(result)")

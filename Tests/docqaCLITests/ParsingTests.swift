@@ -31,7 +31,7 @@ struct ParsingTests {
         ("ask", "Example: docqa ask \"What is the liability cap?\" --index acme"),
         ("search", "Example: docqa search \"limitation of liability\" --top-k 3 --json"),
         ("status", "Example: docqa status --index acme"),
-        ("remove", "Example: docqa remove ~/cases/acme/privileged --index acme && docqa purge --index acme"),
+        ("remove", "Example: docqa remove ~/cases/acme/privileged --index acme"),
         ("purge", "Example: docqa purge --index acme"),
     ])
     func subcommandHelpShowsExample(command: String, example: String) async throws {
