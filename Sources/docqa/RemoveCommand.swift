@@ -36,9 +36,7 @@ struct RemoveCommand: ParsableCommand {
             for path in removed.documents {
                 printError("removed    \(printablePath(path))")
             }
-            let missing = roots.filter { root in
-                !removed.documents.contains { $0 == root || $0.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
-            }
+            let missing = removed.unmatched
             for root in missing {
                 printError("docqa: nothing is indexed under \(printablePath(root)); `docqa status` lists what is.")
             }

@@ -200,6 +200,7 @@ struct FileStateTests {
             let removed = try store.removeDocuments(under: ["/m/a/", "/m/b.txt", "/m/none"])
             #expect(removed.documents == ["/m/a/one.txt", "/m/a/sub/two.txt", "/m/b.txt"])
             #expect(removed.fileStates == 4)
+            #expect(removed.unmatched == ["/m/none"])
             #expect(try store.documents().map(\.path) == ["/m/ab.txt"])
             #expect(try store.fileStates().map(\.path) == ["/m/ab.txt"])
             #expect(try store.keywordSearch("Quillfeather", limit: 10).map(\.path) == ["/m/ab.txt"])

@@ -8,26 +8,31 @@ extension IndexStore {
     /// log until `purge()`.
     ///
     /// - Parameter paths: absolute, standardized paths of files or folders.
-    /// - Returns: the paths of the removed documents, and how many file states (of
-    ///   documents or of files that never were indexed) were forgotten.
-    public func removeDocuments(under paths: [String]) throws -> (documents: [String], fileStates: Int) {
+    /// - Returns: the paths of the removed documents, how many file states (of documents
+    ///   or of files that never were indexed) were forgotten, and the paths under which
+    ///   the index held neither.
+    public func removeDocuments(under paths: [String]) throws
+        -> (documents: [String], fileStates: Int, unmatched: [String]) {
         vectorCache = nil
         return try db.inTransaction {
             var removed: [String] = []
             var states = 0
+            var unmatched: [String] = []
             let match = "path = ?1 OR substr(path, 1, length(?2)) = ?2"
             for root in paths {
                 let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
                 let values: [SQLiteValue] = [.text(trimmed), .text(trimmed == "/" ? "/" : trimmed + "/")]
                 let listed = try db.prepare("SELECT path FROM documents WHERE \(match) ORDER BY path")
                 try listed.bind(values)
+                let before = removed.count
                 while try listed.step() { removed.append(listed.string(at: 0)) }
                 // Chunks cascade from documents, vectors from chunks; triggers clear FTS rows.
                 try db.execute("DELETE FROM documents WHERE \(match)", values)
                 try db.execute("DELETE FROM file_states WHERE \(match)", values)
                 states += db.changes
+                if removed.count == before && db.changes == 0 { unmatched.append(root) }
             }
-            return (removed, states)
+            return (removed, states, unmatched)
         }
     }
 
