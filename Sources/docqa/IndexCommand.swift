@@ -62,10 +62,13 @@ struct IndexCommand: ParsableCommand {
                     printError("indexed    \(printablePath(path)) (\(pageText)\(chunks) chunk\(chunks == 1 ? "" : "s"))")
                 case .unchanged:
                     printError("unchanged  \(printablePath(path))")
+                case let .renamed(from):
+                    printError("renamed    \(printablePath(path)) (was \(printablePath(from)); nothing embedded)")
                 case .removed:
                     printError("removed    \(printablePath(path)) (no longer on disk)")
                 case let .failed(error):
-                    printError("failed     " + (error.path.map { printablePath($0) + ": " } ?? "") + error.message)
+                    let label = FileState.Kind(recording: error) == .skipped ? "skipped    " : "failed     "
+                    printError(label + (error.path.map { printablePath($0) + ": " } ?? "") + error.message)
                 }
             }
             let counts = try store.counts()
@@ -75,14 +78,15 @@ struct IndexCommand: ParsableCommand {
             } else {
                 let rate = report.seconds > 0 ? Double(report.pages) / report.seconds : 0
                 print("""
-                    \(report.indexedCount) indexed, \(report.unchangedCount) unchanged, \(report.removedCount) removed, \
-                    \(report.failures.count) failed in \(String(format: "%.1f", report.seconds)) s \
+                    \(report.indexedCount) indexed, \(report.unchangedCount) unchanged, \(report.renamedCount) renamed, \
+                    \(report.removedCount) removed, \(report.skippedCount) skipped, \(report.failedCount) failed in \(String(format: "%.1f", report.seconds)) s \
                     (\(report.pages) pages, \(report.chunks) chunks, \(String(format: "%.1f", rate)) pages/s).
                     Index \(store.path) holds \(counts.documents) documents, \(counts.chunks) chunks.
                     """)
             }
             if !report.failures.isEmpty {
-                printError("docqa: \(report.failures.count) file(s) could not be indexed; the messages above say why. The rest are indexed.")
+                printError("docqa: \(report.failures.count) file(s) could not be indexed; the messages above say why "
+                           + "(`docqa status` lists them). The rest are indexed.")
             }
             if report.interrupted {
                 printError("index: interrupted; every file listed above is stored. Run the same command again to index the rest.")

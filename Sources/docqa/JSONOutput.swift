@@ -181,17 +181,20 @@ enum JSONOutput {
                 case let .indexed(chunks, pages):
                     members += [("status", .string("indexed")), ("chunks", .int(chunks)), ("pages", .optional(pages))]
                 case .unchanged: members.append(("status", .string("unchanged")))
+                case let .renamed(from): members += [("status", .string("renamed")), ("from", .string(from))]
                 case .removed: members.append(("status", .string("removed")))
                 case let .failed(error):
-                    members += [("status", .string("failed")), ("code", .string(error.code.rawValue)),
-                                ("error", .string(error.message))]
+                    members += [("status", .string(FileState.Kind(recording: error).rawValue)),
+                                ("code", .string(error.code.rawValue)), ("error", .string(error.message))]
                 }
                 return .object(members)
             })),
             ("indexed", .int(report.indexedCount)),
             ("unchanged", .int(report.unchangedCount)),
+            ("renamed", .int(report.renamedCount)),
             ("removed", .int(report.removedCount)),
-            ("failed", .int(report.failures.count)),
+            ("skipped", .int(report.skippedCount)),
+            ("failed", .int(report.failedCount)),
             ("pages", .int(report.pages)),
             ("chunks", .int(report.chunks)),
             ("embeddedTokens", .int(report.embeddedTokens)),
@@ -202,8 +205,10 @@ enum JSONOutput {
         ])
     }
 
-    static func status(store: IndexStore, documents: [StoredDocument], model: EmbeddingModelInfo?) -> JSON {
-        .object([
+    static func status(store: IndexStore, documents: [StoredDocument], problems: [FileState],
+                       model: EmbeddingModelInfo?) -> JSON {
+        let stale = Set(problems.filter(\.isStale).map(\.path))
+        return .object([
             ("index", .string(store.path)),
             ("embeddingModel", model.map { .object([("name", .string($0.name)), ("dimension", .int($0.dimension)),
                                                      ("fingerprint", .string($0.fingerprint))]) } ?? .null),
@@ -216,8 +221,26 @@ enum JSONOutput {
                     ("contentHash", .string(document.contentHash)),
                     ("title", document.title.map(JSON.string) ?? .null),
                     ("current", .bool(document.pipeline >= Indexer.pipelineVersion)),
+                    ("stale", .bool(stale.contains(document.path))),
+                ])
+            })),
+            ("notIndexed", .array(problems.map { state in
+                .object([
+                    ("path", .string(state.path)),
+                    ("state", .string(state.kind.rawValue)),
+                    ("code", state.code.map { .string($0.rawValue) } ?? .null),
+                    ("reason", state.reason.map(JSON.string) ?? .null),
+                    ("since", .string(timestamp(state.recordedAt))),
+                    ("stale", .bool(state.isStale)),
                 ])
             })),
         ])
+    }
+
+    /// ISO 8601 in UTC, to the second.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
     }
 }

@@ -5,8 +5,15 @@ import Foundation
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show what an index holds and which embedding model built it.",
-        discussion: "Example: docqa status --index acme"
+        abstract: "Show what an index holds, which files could not be indexed, and which embedding model built it.",
+        discussion: """
+            Lists the indexed documents, then every file the last runs skipped or could not \
+            index, with the reason and since when. A document marked stale is an earlier \
+            version of a file that has since failed: it is still searched, but no longer \
+            matches the file.
+
+            Example: docqa status --index acme
+            """
     )
 
     @OptionGroup var indexOptions: IndexOptions
@@ -18,23 +25,37 @@ struct StatusCommand: ParsableCommand {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
             let documents = try store.documents()
+            let problems = try store.fileStates(problemsOnly: true)
             let model = try store.embeddingModel()
             if json {
-                print(JSONOutput.render(JSONOutput.status(store: store, documents: documents, model: model)))
+                print(JSONOutput.render(JSONOutput.status(store: store, documents: documents, problems: problems,
+                                                          model: model)))
                 return
             }
+            let stalePaths = Set(problems.filter(\.isStale).map(\.path))
             print("Index: \(store.path)")
             print("Embedding model: \(model.map { "\($0.name) (\($0.dimension) dimensions)" } ?? "none yet")")
             print("\(documents.count) documents, \(documents.reduce(0) { $0 + $1.chunkCount }) chunks")
             for document in documents {
                 let pages = document.pageCount.map { "\($0) pages, " } ?? ""
-                let stale = document.pipeline < Indexer.pipelineVersion ? "; indexed by an older docqa" : ""
-                print("  \(terminalSafe(document.path)) (\(pages)\(document.chunkCount) chunks\(stale))")
+                let older = document.pipeline < Indexer.pipelineVersion ? "; indexed by an older docqa" : ""
+                let stale = stalePaths.contains(document.path) ? "; stale: the file has changed and could not be indexed again" : ""
+                print("  \(printablePath(document.path)) (\(pages)\(document.chunkCount) chunks\(older)\(stale))")
             }
-            let stale = documents.filter { $0.pipeline < Indexer.pipelineVersion }.count
-            if stale > 0 {
-                print("\(stale) documents were indexed by an older docqa; run `docqa index` on their folders "
+            let older = documents.filter { $0.pipeline < Indexer.pipelineVersion }.count
+            if older > 0 {
+                print("\(older) documents were indexed by an older docqa; run `docqa index` on their folders "
                       + "to index them again with document titles and section headings.")
+            }
+            guard !problems.isEmpty else { return }
+            let skipped = problems.filter { $0.kind == .skipped }.count
+            print("\(problems.count) files not indexed (\(skipped) skipped, \(problems.count - skipped) failed); "
+                  + "fix them and run `docqa index` again:")
+            for state in problems {
+                let label = state.kind == .skipped ? "skipped" : "failed "
+                let since = JSONOutput.timestamp(state.recordedAt)
+                let stale = state.isStale ? "; its earlier version is still searched (stale)" : ""
+                print("  \(label) \(printablePath(state.path)): \(terminalSafe(state.reason ?? "")) (since \(since)\(stale))")
             }
         }
     }

@@ -81,7 +81,7 @@ struct ErrorTests {
         #expect(result.stderrLines.contains { $0.hasPrefix("failed     \(damaged): ") }, "\(result)")
         #expect(result.stderrLines.contains("indexed    \(good) (1 chunk)"), "\(result)")
         #expect(result.stderrLines.last
-                == "docqa: 1 file(s) could not be indexed; the messages above say why. The rest are indexed.",
+                == "docqa: 1 file(s) could not be indexed; the messages above say why (`docqa status` lists them). The rest are indexed.",
                 "\(result)")
         expectNoDocumentText(in: result, also: ["Quillfeather"])
 
@@ -98,6 +98,52 @@ struct ErrorTests {
         #expect(status.status == 0, "\(status)")
         let documents = try jsonObjects(try jsonObject(status.stdout), "documents")
         #expect(documents.map { $0["path"] as? String } == [good])
+        // The failure is stored: status lists it with its reason, in JSON and in text.
+        let notIndexed = try jsonObjects(try jsonObject(status.stdout), "notIndexed")
+        #expect(notIndexed.count == 1, "\(status)")
+        #expect(notIndexed.first?["path"] as? String == damaged)
+        #expect(notIndexed.first?["state"] as? String == "failed")
+        #expect(notIndexed.first?["code"] as? String == "damaged-pdf")
+        #expect(notIndexed.first?["reason"] as? String == failed["error"] as? String)
+        #expect((notIndexed.first?["since"] as? String)?.hasSuffix("Z") == true)
+        #expect(notIndexed.first?["stale"] as? Bool == false)
+        let text = try await ChildProcess.docqa(["status", "--index", index], in: folder)
+        #expect(text.status == 0, "\(text)")
+        #expect(text.stdout.contains("1 files not indexed (0 skipped, 1 failed); fix them and run `docqa index` again:"),
+                "\(text)")
+        #expect(text.stdout.contains("  failed  \(damaged): \(failed["error"] as? String ?? "?") (since "), "\(text)")
+    }
+
+    /// A file that was indexed and then fails stays searchable and is shown as stale,
+    /// with its failure, by `status`; a file over --max-file-size is listed as skipped.
+    @Test func staleAndSkippedFilesAreListedByStatus() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        let note = try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
+        let big = try folder.write("docs/big.txt", String(repeating: "The lessee pays rent monthly. ", count: 40_000))
+        let index = folder.file("x.sqlite")
+        let first = try await ChildProcess.docqa(["index", "docs", "--index", index, "--max-file-size", "1"], in: folder)
+        #expect(first.status == 1, "\(first)")
+        #expect(first.stderrLines.contains { $0.hasPrefix("skipped    \(big): this file is 1.1 MB") }, "\(first)")
+        #expect(first.stdout.contains("1 indexed, 0 unchanged, 0 renamed, 0 removed, 1 skipped, 0 failed"), "\(first)")
+
+        try Data([0x43, 0x61, 0x66, 0xE9]).write(to: URL(fileURLWithPath: note))  // Latin-1, not UTF-8
+        let second = try await ChildProcess.docqa(["index", "docs", "--index", index, "--max-file-size", "1"], in: folder)
+        #expect(second.status == 1, "\(second)")
+        let status = try await ChildProcess.docqa(["status", "--index", index], in: folder)
+        #expect(status.status == 0, "\(status)")
+        #expect(status.stdout.contains("  \(note) (1 chunks; stale: the file has changed and could not be indexed again)"),
+                "\(status)")
+        #expect(status.stdout.contains("2 files not indexed (1 skipped, 1 failed)"), "\(status)")
+        #expect(status.stdout.contains("  skipped \(big): this file is 1.1 MB"), "\(status)")
+        #expect(status.stdout.contains("  failed  \(note): this file is not UTF-8 text"), "\(status)")
+        #expect(status.stdout.contains("; its earlier version is still searched (stale))"), "\(status)")
+        let search = try await ChildProcess.docqa(["search", "Quillfeather warehouse", "--index", index, "--json"], in: folder)
+        #expect(search.status == 0, "\(search)")
+        #expect(try jsonObjects(try jsonObject(search.stdout), "results").first?["path"] as? String == note)
+        let json = try jsonObject(try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder).stdout)
+        #expect(try jsonObjects(json, "documents").first?["stale"] as? Bool == true)
+        #expect(try jsonObjects(json, "notIndexed").map { $0["state"] as? String } == ["skipped", "failed"])
     }
 
     /// While another process holds an index's write lock, `docqa index` is refused at once,

@@ -69,7 +69,7 @@ extension ModelBackedTests {
             let indexed = try await ChildProcess.run(unshare, namespace + ["--", docqa, "index", "docs", "--index", index],
                                                      in: folder)
             #expect(indexed.status == 0, "\(indexed)")
-            #expect(indexed.stdout.hasPrefix("1 indexed, 0 unchanged, 0 removed, 0 failed"), "\(indexed)")
+            #expect(indexed.stdout.hasPrefix("1 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed"), "\(indexed)")
 
             let ask = ["ask", Self.question, "--index", index, "--top-k", "1", "--max-tokens", "16"]
             let asked = try await ChildProcess.run(unshare, namespace + ["--", docqa] + ask, in: folder,

@@ -17,7 +17,9 @@ struct ParsingTests {
             "index Add or update files in an index.",
             "ask Answer a question from the indexed documents, citing file and page.",
             "search Show the passages that best match a query, without generating an answer.",
-            "status Show what an index holds and which embedding model built it.",
+            "status Show what an index holds, which files could not be indexed, and which embedding model built it.",
+            "remove Take documents out of an index (the files on disk are not touched).",
+            "purge Erase the text and vectors of removed documents from the index file for good.",
         ] {
             #expect(help.contains(line), "missing \"\(line)\": \(result)")
         }
@@ -29,6 +31,8 @@ struct ParsingTests {
         ("ask", "Example: docqa ask \"What is the liability cap?\" --index acme"),
         ("search", "Example: docqa search \"limitation of liability\" --top-k 3 --json"),
         ("status", "Example: docqa status --index acme"),
+        ("remove", "Example: docqa remove ~/cases/acme/privileged --index acme"),
+        ("purge", "Example: docqa purge --index acme"),
     ])
     func subcommandHelpShowsExample(command: String, example: String) async throws {
         let folder = try TestFolder()

@@ -125,5 +125,24 @@ enum IndexSchema {
                 END;
                 """)
         },
+        Migration(version: 3, summary: "file states: each file's last outcome, failures and skips included") { db in
+            // A row per file docqa has seen, apart from `documents`, so that a file that
+            // failed and was never indexed is recorded without becoming a searchable
+            // document. documents.status and documents.error (migration 1) stay unused: a
+            // documents row always means a searchable document; one whose file's state is
+            // 'failed' or 'skipped' is stale. Documents already indexed start as 'indexed'.
+            try db.execute("""
+                CREATE TABLE file_states (
+                    path        TEXT PRIMARY KEY NOT NULL,
+                    state       TEXT NOT NULL
+                                CHECK (state IN ('indexed', 'unchanged', 'renamed', 'skipped', 'failed')),
+                    code        TEXT,           -- DocQAError code, for 'skipped' and 'failed'
+                    reason      TEXT,           -- one sentence: why, or where a renamed file was
+                    recorded_at REAL NOT NULL   -- seconds since 1970-01-01 UTC
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO file_states(path, state, recorded_at)
+                    SELECT path, 'indexed', indexed_at FROM documents;
+                """)
+        },
     ])
 }

@@ -19,7 +19,8 @@ public final class IndexStore {
 
     /// Every vector, loaded on first search; dropped when this store writes or
     /// `PRAGMA data_version` shows another connection has.
-    private var vectorCache: (matrix: VectorMatrix, dataVersion: Int64)?
+    /// Internal so that writes in other files (moves, removal) can drop it.
+    var vectorCache: (matrix: VectorMatrix, dataVersion: Int64)?
 
     /// Opens the index at `path`, creating it (and missing parent folders, mode 0700)
     /// when it does not exist and `create` is true.
@@ -85,6 +86,9 @@ public final class IndexStore {
         // per document is small next to embedding it.
         try db.execute("PRAGMA synchronous = FULL")
         try db.execute("PRAGMA foreign_keys = ON")
+        // Deleted rows are overwritten with zeros (Debian's SQLite does this by default;
+        // others may not): a removed document's text must not linger in free space.
+        try db.execute("PRAGMA secure_delete = ON")
         try IndexSchema.migrator.migrate(db)
     }
 
@@ -190,12 +194,12 @@ public final class IndexStore {
 
     // MARK: Documents
 
-    private static let documentColumns = """
+    static let documentColumns = """
         d.id, d.path, d.content_hash, d.format, d.page_count, d.indexed_at,
         (SELECT count(*) FROM chunks AS c WHERE c.document_id = d.id), d.title, d.pipeline
         """
 
-    private func readDocument(_ row: Statement) throws -> StoredDocument {
+    func readDocument(_ row: Statement) throws -> StoredDocument {
         let formatName = row.string(at: 3)
         guard let format = ExtractedDocument.Format(rawValue: formatName) else {
             throw DocQAError(.indexCorrupt,
@@ -351,6 +355,8 @@ public final class IndexStore {
                 try insertVector.bind(floats: vector, at: 2)
                 try insertVector.run()
             }
+            try upsertFileState(documentPath, .indexed, code: nil, reason: nil, at: indexedAt,
+                                keepingSameState: false)
             return documentID
         }
         return StoredDocument(id: documentID, path: documentPath, contentHash: contentHash,
@@ -392,8 +398,8 @@ public final class IndexStore {
     }
 
     /// Removes the document indexed under exactly `path`, with its chunks, vectors and
-    /// keyword entries, in one transaction. Removing a path that is not indexed is not an
-    /// error.
+    /// keyword entries, and forgets the file's state, in one transaction. Removing a path
+    /// that is not indexed is not an error.
     /// - Returns: whether a document was removed.
     @discardableResult
     public func removeDocument(atPath documentPath: String) throws -> Bool {
@@ -401,7 +407,9 @@ public final class IndexStore {
         return try db.inTransaction {
             // Chunks cascade from documents, vectors from chunks; triggers clear FTS rows.
             try db.execute("DELETE FROM documents WHERE path = ?1", [.text(documentPath)])
-            return db.changes > 0
+            let removed = db.changes > 0
+            try db.execute("DELETE FROM file_states WHERE path = ?1", [.text(documentPath)])
+            return removed
         }
     }
 

@@ -130,3 +130,58 @@ public struct PassageWindow: Sendable, Equatable {
         return ExtractedDocument.page(containing: offset, pageOffsets: pageOffsets)
     }
 }
+
+/// The last outcome docqa recorded for one file: every file an indexing run meets ends in
+/// one of these, so nothing is silently left out.
+public struct FileState: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Stored by the run that recorded it.
+        case indexed
+        /// Its content hash matched the stored copy.
+        case unchanged
+        /// It matched, by content hash, an indexed document whose file had gone; that
+        /// document now has this path (its chunks and vectors kept).
+        case renamed
+        /// docqa declined it by rule (too large, a format it does not read).
+        case skipped
+        /// docqa tried and could not index it (unreadable, damaged, no text…).
+        case failed
+
+        /// The state a file problem leaves: `.skipped` for limits and unsupported formats,
+        /// `.failed` for everything else.
+        public init(recording error: DocQAError) {
+            switch error.code {
+            case .fileTooLarge, .unsupportedFormat: self = .skipped
+            default: self = .failed
+            }
+        }
+
+        /// Whether the file's current content is not in the index.
+        public var isProblem: Bool { self == .skipped || self == .failed }
+    }
+
+    /// The file's path, as the index stores documents' paths.
+    public var path: String
+    public var kind: Kind
+    /// For `.skipped` and `.failed`: the error's code.
+    public var code: DocQAError.Code?
+    /// For `.skipped` and `.failed`: the sentence that says why and what to do; for
+    /// `.renamed`: the path the document had before.
+    public var reason: String?
+    /// When this state began: a file failing the same way run after run keeps the time
+    /// of its first failure.
+    public var recordedAt: Date
+    /// For `.skipped` and `.failed`: an earlier version of the file is still indexed and
+    /// searchable, though it no longer matches the file.
+    public var isStale: Bool
+
+    public init(path: String, kind: Kind, code: DocQAError.Code? = nil, reason: String? = nil,
+                recordedAt: Date, isStale: Bool = false) {
+        self.path = path
+        self.kind = kind
+        self.code = code
+        self.reason = reason
+        self.recordedAt = recordedAt
+        self.isStale = isStale
+    }
+}

@@ -6,7 +6,11 @@ public enum FileOutcome: Sendable, Equatable {
     case indexed(chunks: Int, pages: Int?)
     /// Its content hash matches the indexed copy; nothing was done.
     case unchanged
-    /// It could not be indexed; the index still holds its previous version, if any.
+    /// Its content hash matches an indexed document whose file is gone: that document was
+    /// given this path, keeping its chunks and vectors (nothing was embedded).
+    case renamed(from: String)
+    /// It could not be indexed (or was skipped by rule, see `FileState.Kind(recording:)`);
+    /// the index still holds its previous version, if any, and records the failure.
     case failed(DocQAError)
     /// It was in the index but is gone from disk, so it was removed.
     case removed
@@ -25,9 +29,15 @@ public struct IndexReport: Sendable, Equatable {
     public var indexedCount: Int { outcomes.filter { if case .indexed = $0.outcome { true } else { false } }.count }
     public var unchangedCount: Int { outcomes.filter { $0.outcome == .unchanged }.count }
     public var removedCount: Int { outcomes.filter { $0.outcome == .removed }.count }
+    public var renamedCount: Int { outcomes.filter { if case .renamed = $0.outcome { true } else { false } }.count }
+    /// Every file not indexed: skipped by rule or failed.
     public var failures: [DocQAError] {
         outcomes.compactMap { if case .failed(let error) = $0.outcome { error } else { nil } }
     }
+    /// Files skipped by rule (too large, a format docqa does not read).
+    public var skippedCount: Int { failures.filter { FileState.Kind(recording: $0) == .skipped }.count }
+    /// Files docqa tried and could not index.
+    public var failedCount: Int { failures.count - skippedCount }
 
     public static func == (lhs: IndexReport, rhs: IndexReport) -> Bool {
         lhs.outcomes.elementsEqual(rhs.outcomes) { $0.path == $1.path && $0.outcome == $1.outcome }
@@ -60,6 +70,9 @@ public final class Indexer {
     /// Extracted text beyond this (per file) is reported and the file skipped: about
     /// 20,000 pages of dense text, far beyond any real document.
     public var maximumTextBytes = 64 * 1024 * 1024
+    /// Called with a file's path after its text is extracted and before it is checked for
+    /// changes; tests change the file here.
+    var extracted: (String) -> Void = { _ in }
 
     /// - Throws: `.embeddingModelMismatch` when the index was built with another model.
     public init(store: IndexStore, embedder: Embedder) throws {
@@ -87,9 +100,18 @@ public final class Indexer {
             progress(path, outcome)
         }
 
+        // States written at the end, in one transaction: unchanged files (so a run over
+        // an unchanged folder writes nothing per file) and the walk's problems (after the
+        // pruning, which clears the states of files gone from disk).
+        var pendingStates: [(path: String, kind: FileState.Kind, error: DocQAError?)] = []
         let (files, problems) = DocumentWalker.walk(paths)
         for problem in problems {
             record(problem.path ?? "", .failed(problem))
+            // A named path that does not exist at all has no state to keep.
+            var info = stat()
+            if let path = problem.path, lstat(path, &info) == 0 {
+                pendingStates.append((path, FileState.Kind(recording: problem), problem))
+            }
         }
         for file in files {
             if shouldStop() {
@@ -99,15 +121,18 @@ public final class Indexer {
             do {
                 let outcome = try indexFile(file, report: &report)
                 record(file, outcome)
+                if outcome == .unchanged { pendingStates.append((file, .unchanged, nil)) }
             } catch let error as DocQAError where Self.isFileProblem(error) {
                 record(file, .failed(error))
+                try store.recordFileStates([(file, FileState.Kind(recording: error), error)])
             }
         }
         if !report.interrupted {
-            for removed in try prune(under: paths) {
+            for removed in try prune(under: paths, seen: Set(report.outcomes.map(\.path))) {
                 record(removed, .removed)
             }
         }
+        try store.recordFileStates(pendingStates)
         report.embeddedTokens = embedder.tokensEmbedded - tokensBefore
         let elapsed = start.duration(to: clock.now).components
         report.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
@@ -148,7 +173,22 @@ public final class Indexer {
            existing.pipeline >= Self.pipelineVersion {
             return .unchanged
         }
+        // Renamed or moved: the same bytes are indexed under a path that is gone.
+        if let moved = try store.documents(withContentHash: hash).first(where: {
+            $0.path != path && $0.pipeline >= Self.pipelineVersion && !FileManager.default.fileExists(atPath: $0.path)
+        }) {
+            try store.moveDocument(from: moved.path, to: path)
+            return .renamed(from: moved.path)
+        }
         let document = try DocumentExtractor.extract(fileAt: path)
+        extracted(path)
+        // A file written to while it was read could give text from two versions, stored
+        // under a hash of neither: hash it again, and leave it for the next run if it moved.
+        guard (try? SHA256.hex(ofFileAt: path)) == hash else {
+            throw DocQAError(.fileChanged,
+                "this file changed while it was being read, so it was not stored; run docqa index again "
+                + "once nothing is writing to it.", path: path)
+        }
         let textBytes = document.pages.reduce(0) { $0 + $1.text.utf8.count }
         guard textBytes <= maximumTextBytes else {
             throw DocQAError(.fileTooLarge,
@@ -169,8 +209,9 @@ public final class Indexer {
             })
         }
         let pageCount = document.format == .pdf ? document.pages.count : nil
+        let byteSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
-                                  pageCount: pageCount, title: document.title,
+                                  pageCount: pageCount, byteSize: byteSize, title: document.title,
                                   pageOffsets: document.format == .pdf ? document.pageOffsets : nil,
                                   chunks: chunks, vectors: vectors)
         report.pages += document.pages.count
@@ -178,18 +219,24 @@ public final class Indexer {
         return .indexed(chunks: chunks.count, pages: pageCount)
     }
 
-    /// Removes indexed documents inside the named folders (or named files) that are gone from disk.
-    private func prune(under paths: [String]) throws -> [String] {
+    /// Removes indexed documents inside the named folders (or named files) that are gone
+    /// from disk, with their files' states, and forgets the states of other files there
+    /// that are gone (failed or skipped files never indexed) unless this run met them.
+    private func prune(under paths: [String], seen: Set<String>) throws -> [String] {
         let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        func isInside(_ path: String) -> Bool {
+            roots.contains { root in path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
+        }
         var removed: [String] = []
         for document in try store.documents() {
-            let inside = roots.contains { root in
-                document.path == root || document.path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
-            }
-            guard inside, !FileManager.default.fileExists(atPath: document.path) else { continue }
+            guard isInside(document.path), !FileManager.default.fileExists(atPath: document.path) else { continue }
             try store.removeDocument(atPath: document.path)
             removed.append(document.path)
         }
+        let gone = try store.fileStates().map(\.path).filter {
+            isInside($0) && !seen.contains($0) && !FileManager.default.fileExists(atPath: $0)
+        }
+        try store.removeFileStates(atPaths: gone)
         return removed
     }
 }

@@ -1,0 +1,53 @@
+import DocQATestSupport
+import Foundation
+import Synchronization
+import Testing
+
+/// What the running `docqa` process itself guarantees.
+@Suite("docqa process")
+struct ProcessTests {
+    /// A running docqa has core dumps turned off (soft and hard limit 0), so a crash
+    /// cannot write document text to disk. Read from /proc of a real `docqa index` while
+    /// it waits for an index's write lock that the test holds. (The soft limit is often 0
+    /// already; the hard limit shows that docqa set it.)
+    @Test func coreDumpsAreOff() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
+        let index = folder.file("x.sqlite")
+        let release = folder.file("release")
+        // Holds the lock, as docqa does (flock on x.sqlite.lock), until `release` exists.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", """
+            import fcntl, os, sys, time
+            fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, b"test writer (process 42, started 2026-01-01T00:00:00Z)\\n")
+            end = time.time() + 120
+            while time.time() < end and not os.path.exists(sys.argv[2]):
+                time.sleep(0.05)
+            """, index + ".lock", release]
+        try holder.run()
+        defer { holder.terminate() }
+        try await waitUntil(within: .seconds(20)) {
+            (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") == true
+        }
+
+        let child = Mutex<pid_t>(0)
+        async let run = ChildProcess.docqa(["index", "docs", "--index", index, "--wait"], in: folder,
+                                           started: { pid in child.withLock { $0 = pid } })
+        try await waitUntil(within: .seconds(60)) {
+            ChildProcess.capturedOutput(in: folder).contains("docqa: waiting for test writer")
+        }
+        let pid = child.withLock { $0 }
+        let limits = (try? String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)) ?? ""
+        _ = FileManager.default.createFile(atPath: release, contents: nil)
+        let result = try await run
+        #expect(result.status == 0, "\(result)")
+
+        let line = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }
+        let values = line.map { $0.dropFirst("Max core file size".count).split(separator: " ").map(String.init) } ?? []
+        #expect(values.prefix(2) == ["0", "0"], "core dumps are not off: \(line ?? "no limits read for process \(pid)")")
+    }
+}
