@@ -149,12 +149,15 @@ extension ModelBackedTests {
 
             let check = try #require(output["check"] as? [String: Any])
             #expect(Set(check.keys) == ["coverage", "missingTerms", "bestSimilarity", "evidenceSimilarity", "evidenceCoverage", "namedDocuments",
-                                        "unsupportedSentences", "declineReason", "draft"])
+                                        "answersQuestion", "unsupportedSentences", "declineReason", "draft"])
             #expect(check["declineReason"] is NSNull, "\(result)")
+            // Kept, so the yes/no check ran and scored at least its threshold.
+            #expect((check["answersQuestion"] as? Double).map { $0 >= 0.45 } == true, "\(result)")
 
             let timings = try #require(output["timings"] as? [String: Any])
             #expect(Set(timings.keys) == ["retrievalSeconds", "evidenceSeconds", "promptTokens", "promptSeconds",
-                                          "timeToFirstTokenSeconds", "generatedTokens", "generationSeconds", "totalSeconds"])
+                                          "timeToFirstTokenSeconds", "generatedTokens", "generationSeconds", "checkSeconds",
+                                          "totalSeconds"])
             #expect((timings["promptTokens"] as? Int).map { $0 > 0 } == true)
             #expect((timings["generatedTokens"] as? Int).map { (1...24).contains($0) } == true)
         }
