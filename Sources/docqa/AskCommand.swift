@@ -36,18 +36,27 @@ struct AskCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.install(announcing: "\nask: stopping (press Ctrl-C again to stop at once)\n")
         try reportingErrors {
             let clock = ContinuousClock()
             let start = clock.now
             let store = try openExistingIndex(indexOptions)
             let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
             let answerer = try answering.makeAnswerer(embedder: embedder)
+            answerer.shouldStop = { Interruption.signal != nil }
 
             let retrievalStart = clock.now
             let found = try retrieval.makeRetriever(store: store, embedder: embedder).retrieval(for: question, limit: retrieval.topK)
             let retrievalSeconds = retrievalStart.duration(to: clock.now).inSeconds
 
-            var answer = try answerer.answer(question, from: found)
+            // Stopped before the model ran, or while it wrote (at its next piece of text).
+            let result = Interruption.signal == nil ? try answerer.answer(question, from: found) : nil
+            if let code = Interruption.exitCode {
+                // A half-written answer is not checked well enough to show.
+                printError("ask: interrupted; no answer was given.")
+                throw ExitCode(code)
+            }
+            guard var answer = result else { return }
             answer.timings.retrievalSeconds = retrievalSeconds
             let total = start.duration(to: clock.now).inSeconds
             if json {

@@ -154,6 +154,21 @@ extension ModelBackedTests {
             }
         }
 
+        /// Ctrl-C during `docqa ask` stops at the model's next piece of text: exit 130, one
+        /// line on stderr, and no half-checked answer on stdout.
+        @Test func interruptedAskGivesNoAnswer() async throws {
+            try DefaultModels.require()
+            let index = try await SampleIndex.shared().ready()
+            let folder = try TestFolder()
+            let start = ContinuousClock.now
+            // Two seconds in: the handler is installed and the default model is still loading or reading.
+            let result = try await ChildProcess.docqaInterrupted(["ask", "What is the liability cap?", "--index", index],
+                                                                 in: folder) { ContinuousClock.now - start > .seconds(2) }
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("ask: interrupted; no answer was given."), "\(result)")
+            #expect(result.stdout.isEmpty, "\(result)")
+        }
+
         /// Ctrl-C stops the run after the question in hand: exit 130, every answer so far in
         /// the JSONL and the CSV, a note to run again; the next run answers the rest.
         @Test func interruptedRunStopsCleanlyAndResumes() async throws {

@@ -20,6 +20,8 @@ public final class Answerer {
     public var embedder: Embedder?
     /// For measuring evidence selection alone: stop before running the chat model.
     public var selectsEvidenceOnly = false
+    /// Asked at every generated piece of text; `true` ends the answer there (Ctrl-C).
+    public var shouldStop: () -> Bool = { false }
     private let threads: Int?
     /// Made on first use, for models large enough to ask (nil inside: not asked).
     private var verifier: AnswerVerifier??
@@ -82,7 +84,7 @@ public final class Answerer {
             onText(piece)
             // One short paragraph is the whole answer: stop at the first blank line
             // instead of letting a small model ramble to the token cap.
-            return !Self.isComplete(raw)
+            return !Self.isComplete(raw) && !shouldStop()
         }
     }
 
@@ -118,7 +120,7 @@ public final class Answerer {
                     prompts: group.map(\.answer.prompt), reusablePrefix: try systemPrefixLength(),
                     maxTokens: group.map(\.answer.answerRoom), sampling: sampling) { slot, piece in
                         raw[slot] += piece
-                        return !Self.isComplete(raw[slot])
+                        return !Self.isComplete(raw[slot]) && !shouldStop()
                     }
                 for (slot, item) in group.enumerated() {
                     results[item.index] = Result { try finish(item.answer, generation: generations[slot], generationStart: groupStart) }
