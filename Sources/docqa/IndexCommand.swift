@@ -46,9 +46,7 @@ struct IndexCommand: ParsableCommand {
             let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
             let indexPath = try indexOptions.indexPath()
             // One writer at a time, for the whole run; readers are not held up.
-            let lock = try IndexWriteLock(indexPath: indexPath, wait: wait) { holder in
-                printError("docqa: waiting for \(holder) to finish writing to this index")
-            }
+            let lock = try writeLock(indexPath, wait: wait, command: "docqa index")
             defer { withExtendedLifetime(lock) {} }
             let store = try IndexStore(path: indexPath, create: true)
             let indexer = try Indexer(store: store, embedder: embedder)

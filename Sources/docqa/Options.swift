@@ -133,6 +133,14 @@ struct FilterOptions: ParsableArguments {
 
 extension ExtractedDocument.Format: ExpressibleByArgument {}
 
+/// Takes the write lock of the index at `indexPath` for `command` (held until the lock is
+/// released), saying on stderr when it waits for another writer.
+func writeLock(_ indexPath: String, wait: Bool, command: String) throws -> IndexWriteLock {
+    try IndexWriteLock(indexPath: indexPath, wait: wait, command: command) { holder in
+        printError("docqa: waiting for \(holder) to finish writing to this index")
+    }
+}
+
 /// Opens an existing index for reading, with a sentence that says how to make one.
 func openExistingIndex(_ options: IndexOptions) throws -> IndexStore {
     try IndexStore(path: try options.indexPath(), create: false)

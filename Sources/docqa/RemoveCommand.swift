@@ -27,9 +27,7 @@ struct RemoveCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
-            let lock = try IndexWriteLock(indexPath: store.path, wait: wait, command: "docqa remove") { holder in
-                printError("docqa: waiting for \(holder) to finish writing to this index")
-            }
+            let lock = try writeLock(store.path, wait: wait, command: "docqa remove")
             defer { withExtendedLifetime(lock) {} }
             let roots = paths.map(expand)
             let removed = try store.removeDocuments(under: roots)
@@ -73,9 +71,7 @@ struct PurgeCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
-            let lock = try IndexWriteLock(indexPath: store.path, wait: wait, command: "docqa purge") { holder in
-                printError("docqa: waiting for \(holder) to finish writing to this index")
-            }
+            let lock = try writeLock(store.path, wait: wait, command: "docqa purge")
             defer { withExtendedLifetime(lock) {} }
             let clock = ContinuousClock()
             let start = clock.now
