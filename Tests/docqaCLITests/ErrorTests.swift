@@ -153,27 +153,8 @@ struct ErrorTests {
         let folder = try TestFolder()
         try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
         let index = folder.file("x.sqlite")
-        // Another writer: holds the lock (as docqa does, flock on x.sqlite.lock) until a
-        // docqa run says on stderr that it is waiting for it (or two minutes pass).
-        let captured = folder.file(".captured")
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", """
-            import fcntl, glob, os, sys, time
-            fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            os.write(fd, b"test writer (process 42, started 2026-01-01T00:00:00Z)\\n")
-            end = time.time() + 120
-            while time.time() < end:
-                if any(b"docqa: waiting for" in open(f, "rb").read() for f in glob.glob(sys.argv[2] + "/*.stderr")):
-                    break
-                time.sleep(0.05)
-            """, index + ".lock", captured]
-        try holder.run()
-        defer { holder.terminate() }
-        try await waitUntil(within: .seconds(20)) {
-            (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") == true
-        }
+        let holder = try await TestLockHolder(index: index, in: folder)
+        defer { holder.kill() }
 
         let refused = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
         #expect(refused.status == 1, "\(refused)")
@@ -182,7 +163,13 @@ struct ErrorTests {
         #expect(refused.stderr.contains("--wait"), "\(refused)")
         #expect(!FileManager.default.fileExists(atPath: index), "the refused run created the index")
 
-        let waited = try await ChildProcess.docqa(["index", "docs", "--index", index, "--wait"], in: folder)
+        // Waits until the holder lets go, which it does once docqa says it is waiting.
+        async let waiting = ChildProcess.docqa(["index", "docs", "--index", index, "--wait"], in: folder)
+        try await waitUntil(within: .seconds(60)) {
+            ChildProcess.capturedOutput(in: folder).contains("docqa: waiting for test writer")
+        }
+        holder.release()
+        let waited = try await waiting
         #expect(waited.status == 0, "\(waited)")
         #expect(waited.stderr.contains("docqa: waiting for test writer (process 42"), "\(waited)")
         #expect(waited.stdout.contains("1 indexed"), "\(waited)")

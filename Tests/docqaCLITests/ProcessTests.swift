@@ -15,24 +15,8 @@ struct ProcessTests {
         let folder = try TestFolder()
         try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
         let index = folder.file("x.sqlite")
-        let release = folder.file("release")
-        // Holds the lock, as docqa does (flock on x.sqlite.lock), until `release` exists.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", """
-            import fcntl, os, sys, time
-            fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            os.write(fd, b"test writer (process 42, started 2026-01-01T00:00:00Z)\\n")
-            end = time.time() + 120
-            while time.time() < end and not os.path.exists(sys.argv[2]):
-                time.sleep(0.05)
-            """, index + ".lock", release]
-        try holder.run()
-        defer { holder.terminate() }
-        try await waitUntil(within: .seconds(20)) {
-            (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") == true
-        }
+        let holder = try await TestLockHolder(index: index, in: folder)
+        defer { holder.kill() }
 
         let child = Mutex<pid_t>(0)
         async let run = ChildProcess.docqa(["index", "docs", "--index", index, "--wait"], in: folder,
@@ -42,7 +26,7 @@ struct ProcessTests {
         }
         let pid = child.withLock { $0 }
         let limits = (try? String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)) ?? ""
-        _ = FileManager.default.createFile(atPath: release, contents: nil)
+        holder.release()
         let result = try await run
         #expect(result.status == 0, "\(result)")
 

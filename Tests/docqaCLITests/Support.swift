@@ -205,6 +205,45 @@ enum ChildProcess {
     }
 }
 
+/// Another writer, for the lock tests: a python3 process that holds `index`'s write lock
+/// as docqa does (flock on INDEX.lock, with the holder line "test writer (process 42,
+/// started 2026-01-01T00:00:00Z)") until `release()` or two minutes pass.
+struct TestLockHolder {
+    private let process = Process()
+    private let releaseFile: String
+
+    /// Starts the holder; returns once it holds the lock.
+    init(index: String, in folder: TestFolder) async throws {
+        releaseFile = folder.file("release-\(UUID().uuidString)")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import fcntl, os, sys, time
+            fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, b"test writer (process 42, started 2026-01-01T00:00:00Z)\\n")
+            end = time.time() + 120
+            while time.time() < end and not os.path.exists(sys.argv[2]):
+                time.sleep(0.05)
+            """, index + ".lock", releaseFile]
+        try process.run()
+        try await waitUntil(within: .seconds(20)) {
+            (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") == true
+        }
+    }
+
+    /// Lets the lock go.
+    func release() {
+        _ = FileManager.default.createFile(atPath: releaseFile, contents: nil)
+    }
+
+    /// Ends the holder at once if it still runs (SIGKILL: children of the test runner
+    /// inherit its blocked SIGTERM).
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
 /// Returns once `condition` holds, checking every 50 ms, or after `timeout` (the caller's
 /// expectations then fail on what they find).
 func waitUntil(within timeout: Duration, _ condition: () -> Bool) async throws {
