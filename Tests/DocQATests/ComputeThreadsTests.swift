@@ -21,10 +21,16 @@ import Testing
         #expect(applied.isEmpty)
     }
 
-    /// This process's own runnable threads are not counted as load.
-    @Test func ownThreadsAreNotLoad() throws {
-        let before = try #require(CPUActivity.otherRunnableThreads(), "/proc/stat has no procs_running")
-        #expect(before >= 0)
+    /// The load is read from /proc/stat's runnable count and each thread's state, also
+    /// when a command name holds spaces and parentheses; this machine's /proc gives a value.
+    @Test func loadIsReadFromProc() throws {
+        #expect(CPUActivity.runnableThreads(inProcStat: "cpu  1 2 3\nctxt 99\nprocs_running 3\nprocs_blocked 0\n") == 3)
+        #expect(CPUActivity.runnableThreads(inProcStat: "cpu  1 2 3\n") == nil)
+        #expect(CPUActivity.isRunnable(taskStat: "4242 (docqa) R 1 4242 4242 0 -1"))
+        #expect(!CPUActivity.isRunnable(taskStat: "4242 (docqa) S 1 4242 4242 0 -1"))
+        #expect(!CPUActivity.isRunnable(taskStat: "4243 (odd ) R (name) S 1 4242"))
+        #expect(CPUActivity.isRunnable(taskStat: "4243 (odd ) S (name) R 1 4242"))
+        #expect(CPUActivity.otherRunnableThreads() != nil, "/proc/stat has no procs_running")
     }
 
     /// A real competing CPU-bound process is seen within a few readings, and a context's

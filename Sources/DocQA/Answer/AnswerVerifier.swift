@@ -14,6 +14,8 @@ final class AnswerVerifier {
     private let model: LlamaModel
     private let context: GenerationContext
     private var systemPrefix: Int?
+    /// The first tokens of "yes" and "no" as the model may write them.
+    private let yes: [LlamaToken], no: [LlamaToken]
 
     static let instructions = "You check answers against a source text. Reply with one word: yes or no."
 
@@ -23,6 +25,8 @@ final class AnswerVerifier {
     init(model: LlamaModel, threads: Int? = nil) throws {
         self.model = model
         context = try GenerationContext(model: model, contextLength: 2048, threads: threads)
+        yes = try ["yes", "Yes", "YES"].compactMap { try model.tokenize($0, addSpecial: false).first }
+        no = try ["no", "No", "NO"].compactMap { try model.tokenize($0, addSpecial: false).first }
     }
 
     /// The probability (0–1) the model gives "yes" to: does `evidence` answer `question`?
@@ -33,8 +37,6 @@ final class AnswerVerifier {
             ChatMessage(role: .system, content: Self.instructions),
             ChatMessage(role: .user, content: user),
         ])
-        let yes = try ["yes", "Yes", "YES"].compactMap { try model.tokenize($0, addSpecial: false).first }
-        let no = try ["no", "No", "NO"].compactMap { try model.tokenize($0, addSpecial: false).first }
         let scores = try context.nextTokenLogProbabilities(prompt: prompt, reusablePrefix: try systemPrefixLength(),
                                                            candidates: yes + no)
         let pYes = scores.prefix(yes.count).reduce(0) { $0 + Foundation.exp($1) }

@@ -9,25 +9,30 @@ enum CPUActivity {
     /// process's own (those in state R under /proc/self/task) are taken off, so spinning
     /// compute threads of ours do not count as load.
     static func otherRunnableThreads() -> Int? {
-        guard let stat = readSmallFile("/proc/stat"),
-              let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("procs_running ") }),
-              let all = Int(line.dropFirst("procs_running ".count).trimmingCharacters(in: .whitespaces))
-        else { return nil }
+        guard let all = readSmallFile("/proc/stat").flatMap(runnableThreads(inProcStat:)) else { return nil }
         return max(0, all - ownRunnableThreads())
     }
 
-    /// Threads of this process in state R (running or runnable).
+    /// The `procs_running` count of /proc/stat's text.
+    static func runnableThreads(inProcStat text: String) -> Int? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("procs_running ") }) else { return nil }
+        return Int(line.dropFirst("procs_running ".count).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Whether a thread's /proc/…/stat line shows state R (running or runnable). The state
+    /// is the first field after the parenthesised command name, which may itself hold
+    /// spaces and parentheses: it is read after the last ')'.
+    static func isRunnable(taskStat text: String) -> Bool {
+        guard let close = text.lastIndex(of: ")") else { return false }
+        return text[text.index(after: close)...].drop(while: { $0 == " " }).first == "R"
+    }
+
+    /// Threads of this process in state R (at least 1: the one asking).
     private static func ownRunnableThreads() -> Int {
         guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return 1 }
-        var running = 0
-        for task in tasks {
-            // The state is the first field after the parenthesised command name, which may
-            // itself hold spaces and parentheses: look after the last ')'.
-            guard let stat = readSmallFile("/proc/self/task/\(task)/stat"),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let rest = stat[stat.index(after: close)...].drop(while: { $0 == " " })
-            if rest.first == "R" { running += 1 }
-        }
+        let running = tasks.filter { task in
+            readSmallFile("/proc/self/task/\(task)/stat").map(isRunnable(taskStat:)) ?? false
+        }.count
         return max(1, running)
     }
 
