@@ -13,10 +13,11 @@ struct DocQACommand: ParsableCommand {
             this machine: there is no network code.
 
             Files live in $XDG_DATA_HOME/docqa (default ~/.local/share/docqa): models in \
-            models/, named indexes in indexes/NAME.sqlite.
+            models/ (then /usr/share/docqa/models, from the docqa-models package), named \
+            indexes in indexes/NAME.sqlite. `docqa doctor` checks the installation.
             """,
         version: "0.1.0",
-        subcommands: [IndexCommand.self, RemoveCommand.self, PurgeCommand.self, AskCommand.self, BatchCommand.self, SearchCommand.self, FindCommand.self, StatusCommand.self, ModelsCommand.self, EvalCommand.self]
+        subcommands: [IndexCommand.self, RemoveCommand.self, PurgeCommand.self, AskCommand.self, BatchCommand.self, SearchCommand.self, FindCommand.self, StatusCommand.self, ModelsCommand.self, DoctorCommand.self, EvalCommand.self]
     )
 
     /// Turns core dumps off before anything is read: a crash must not write document text
