@@ -41,7 +41,7 @@ struct AskCommand: ParsableCommand {
             let clock = ContinuousClock()
             let start = clock.now
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             let answerer = try answering.makeAnswerer(embedder: embedder)
             answerer.shouldStop = { Interruption.signal != nil }
 

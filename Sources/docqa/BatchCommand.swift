@@ -98,7 +98,7 @@ struct BatchCommand: ParsableCommand {
                                  path: expand(out))
             }
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             let answerer = try answering.makeAnswerer(embedder: embedder, parallel: parallel)
             let retriever = retrieval.makeRetriever(store: store, embedder: embedder)
             let runner = BatchRunner(store: store, retriever: retriever, answerer: answerer, topK: retrieval.topK)

@@ -20,9 +20,12 @@ struct DocQACommand: ParsableCommand {
     )
 
     /// Turns core dumps off before anything is read: a crash must not write document text
-    /// to disk.
+    /// to disk. Ignores SIGXFSZ, so a file-size limit (`ulimit -f`) reached while writing
+    /// the index fails that write (reported as a full disk) instead of killing docqa
+    /// mid-run without a word.
     static func main() {
         CoreDumps.disable()
+        signal(SIGXFSZ, SIG_IGN)
         main(nil)
     }
 }

@@ -43,7 +43,7 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             // Load the model first: a missing model must not leave an empty index behind.
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             let indexPath = try indexOptions.indexPath()
             // One writer at a time, for the whole run; readers are not held up.
             let lock = try writeLock(indexPath, wait: wait, command: "docqa index")

@@ -32,7 +32,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             let results = try retrieval.makeRetriever(store: store, embedder: embedder).retrieve(query, limit: retrieval.topK)
             if json {
                 print(JSONOutput.render(JSONOutput.search(results)))
