@@ -73,7 +73,7 @@ struct AskCommand: ParsableCommand {
 func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
     if answer.notFound {
         print("Not found: the indexed documents do not appear to answer this question.")
-        if let reason = answer.check.declineReason { print(reason) }
+        if let reason = answer.check.declineReason { print(terminalSafe(reason)) }
         if !answer.draft.isEmpty {
             print("\nUnverified draft (not supported by the passages; do not rely on it):\n  \(terminalSafe(answer.draft))")
         }
@@ -113,8 +113,6 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
     }
 }
 
-/// Text from documents or the model with control characters (escape sequences among
-/// them) replaced, so it cannot drive the terminal.
 /// A file path on one line: line breaks, tabs and other control characters written as
 /// escapes (`\n`, `\t`, `\u{1b}`), so a file named with a line break cannot split or
 /// forge a line of output.
@@ -125,7 +123,7 @@ func printablePath(_ path: String) -> String {
         case "\n": result += "\\n"
         case "\t": result += "\\t"
         case "\\": result += "\\\\"
-        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isBidiControl(scalar):
             result += "\\u{" + String(scalar.value, radix: 16) + "}"
         default: result.unicodeScalars.append(scalar)
         }
@@ -133,8 +131,19 @@ func printablePath(_ path: String) -> String {
     return result
 }
 
+/// Text from documents or the model with control characters (escape sequences among
+/// them) and direction controls replaced by U+FFFD, so it cannot drive the terminal;
+/// line breaks and tabs stay.
 func terminalSafe(_ text: String) -> String {
     String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value) ? "\u{FFFD}" : scalar
+        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+            || isBidiControl(scalar) ? "\u{FFFD}" : scalar
     }))
+}
+
+/// Unicode's explicit direction controls (embeddings, overrides, isolates): they make a
+/// terminal show text in another order than it is stored ("Trojan source"), so a file
+/// name or a passage could pass for something else.
+func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+    (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
 }

@@ -35,7 +35,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as DocQAError {
-        printError("docqa: error: \(error.description)")
+        // The message can quote a file name or a model's metadata: nothing in it may drive
+        // the terminal.
+        printError("docqa: error: " + (error.path.map { printablePath($0) + ": " } ?? "") + terminalSafe(error.message))
         throw ExitCode.failure
     }
 }
@@ -44,11 +46,12 @@ func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// `path:page` or `path:start-end`, or just the path for files without pages.
+/// `path:page` or `path:start-end`, or just the path for files without pages; the path
+/// as `printablePath` writes it.
 func location(_ path: String, _ start: Int?, _ end: Int?) -> String {
     switch (start, end) {
-    case let (start?, end?) where end != start: return "\(path):\(start)-\(end)"
-    case let (start?, _): return "\(path):\(start)"
-    default: return path
+    case let (start?, end?) where end != start: return "\(printablePath(path)):\(start)-\(end)"
+    case let (start?, _): return "\(printablePath(path)):\(start)"
+    default: return printablePath(path)
     }
 }

@@ -66,7 +66,7 @@ struct IndexCommand: ParsableCommand {
                     printError("removed    \(printablePath(path)) (no longer on disk)")
                 case let .failed(error):
                     let label = FileState.Kind(recording: error) == .skipped ? "skipped    " : "failed     "
-                    printError(label + (error.path.map { printablePath($0) + ": " } ?? "") + error.message)
+                    printError(label + (error.path.map { printablePath($0) + ": " } ?? "") + terminalSafe(error.message))
                 }
             }
             let counts = try store.counts()
@@ -79,7 +79,7 @@ struct IndexCommand: ParsableCommand {
                     \(report.indexedCount) indexed, \(report.unchangedCount) unchanged, \(report.renamedCount) renamed, \
                     \(report.removedCount) removed, \(report.skippedCount) skipped, \(report.failedCount) failed in \(String(format: "%.1f", report.seconds)) s \
                     (\(report.pages) pages, \(report.chunks) chunks, \(String(format: "%.1f", rate)) pages/s).
-                    Index \(store.path) holds \(counts.documents) documents, \(counts.chunks) chunks.
+                    Index \(printablePath(store.path)) holds \(counts.documents) documents, \(counts.chunks) chunks.
                     """)
             }
             if !report.failures.isEmpty {

@@ -38,7 +38,7 @@ struct RemoveCommand: ParsableCommand {
             for root in missing {
                 printError("docqa: nothing is indexed under \(printablePath(root)); `docqa status` lists what is.")
             }
-            print("\(removed.documents.count) documents removed from \(store.path). Their text stays in the "
+            print("\(removed.documents.count) documents removed from \(printablePath(store.path)). Their text stays in the "
                   + "index file until you run `docqa purge`.")
             if !missing.isEmpty { throw ExitCode.failure }
         }
@@ -86,7 +86,7 @@ struct PurgeCommand: ParsableCommand {
                     ("seconds", .double(seconds)),
                 ])))
             } else {
-                print("Purged \(store.path) in \(String(format: "%.1f", seconds)) s: \(report.bytesReclaimed) bytes reclaimed "
+                print("Purged \(printablePath(store.path)) in \(String(format: "%.1f", seconds)) s: \(report.bytesReclaimed) bytes reclaimed "
                       + "(\(report.bytesBefore) → \(report.bytesAfter) bytes, log included).")
             }
         }

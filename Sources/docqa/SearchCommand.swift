@@ -45,7 +45,7 @@ struct SearchCommand: ParsableCommand {
                 let hit = result.chunk
                 print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score)))")
                 let snippet = hit.text.split(whereSeparator: \.isNewline).joined(separator: " ")
-                print("   " + String(snippet.prefix(300)) + (snippet.count > 300 ? "…" : ""))
+                print("   " + terminalSafe(String(snippet.prefix(300))) + (snippet.count > 300 ? "…" : ""))
             }
         }
     }
