@@ -16,7 +16,7 @@ struct DocQACommand: ParsableCommand {
             models/, named indexes in indexes/NAME.sqlite.
             """,
         version: "0.1.0",
-        subcommands: [IndexCommand.self, RemoveCommand.self, PurgeCommand.self, AskCommand.self, BatchCommand.self, SearchCommand.self, FindCommand.self, StatusCommand.self, ModelsCommand.self, EvalCommand.self]
+        subcommands: [IndexCommand.self, RemoveCommand.self, PurgeCommand.self, AskCommand.self, BatchCommand.self, SearchCommand.self, FindCommand.self, StatusCommand.self, ModelsCommand.self, EvalCommand.self, ExtractWorkerCommand.self]
     )
 
     /// Turns core dumps off before anything is read: a crash must not write document text
