@@ -60,17 +60,18 @@ struct AskCommand: ParsableCommand {
             answer.timings.retrievalSeconds = retrievalSeconds
             let total = start.duration(to: clock.now).inSeconds
             if json {
-                print(JSONOutput.render(JSONOutput.ask(answer, totalSeconds: total)))
+                print(JSONOutput.render(JSONOutput.ask(answer, totalSeconds: total, stale: try store.stalePaths())))
                 return
             }
-            printAnswer(answer, closest: found.chunks)
+            printAnswer(answer, closest: found.chunks, stale: try store.stalePaths())
         }
     }
 }
 
 /// Prints an answer for a person: the answer, the sentences that support it, and flags
 /// for anything docqa could not check.
-func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
+/// `stale`: the paths of stale documents, marked where they are shown.
+func printAnswer(_ answer: Answer, closest: [RetrievedChunk], stale: Set<String> = []) {
     if answer.notFound {
         print("Not found: the indexed documents do not appear to answer this question.")
         if let reason = answer.check.declineReason { print(terminalSafe(reason)) }
@@ -82,6 +83,7 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
             for hit in closest.prefix(3) {
                 let snippet = hit.chunk.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
                 print("  \(location(hit.chunk.path, hit.chunk.pageStart, hit.chunk.pageEnd))  "
+                      + (stale.contains(hit.chunk.path) ? "(\(staleNote)) " : "")
                       + terminalSafe(String(snippet.prefix(160))) + (snippet.count > 160 ? "…" : ""))
             }
         }
@@ -96,6 +98,7 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
         var notes: [String] = []
         if citation.kind == .matched { notes.append("not cited by the model; the closest matching source") }
         if !citation.supported { notes.append("its wording does not match the answer") }
+        if stale.contains(citation.path) { notes.append(staleNote) }
         let note = notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")"
         print("  [\(citation.source)] \(location(citation.path, citation.pageStart, citation.pageEnd))\(note)")
     }
@@ -112,6 +115,10 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
         print("\nCaution: docqa could not match this answer to the text of its sources. Read the passages (docqa search) before relying on it.")
     }
 }
+
+/// Said of a source whose file changed and then failed to index: what is shown is the
+/// version indexed before.
+let staleNote = "stale: the file has changed and could not be indexed again; this is its earlier version"
 
 /// A file path on one line: line breaks, tabs and other control characters written as
 /// escapes (`\n`, `\t`, `\u{1b}`), so a file named with a line break cannot split or
