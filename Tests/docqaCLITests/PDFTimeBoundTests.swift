@@ -55,4 +55,28 @@ struct PDFTimeBoundTests {
         }
         #expect(try await documents(index) == documents(inProcess))
     }
+
+    /// The reader process on its own: one JSON line with the page count, then one with the
+    /// document; with a per-page text cap the page breaks, the second line is the error
+    /// naming the page (checked in the child, before the text is sent).
+    @Test func readerProcessReportsPagesThenTheDocumentOrItsError() async throws {
+        let folder = try TestFolder()
+        let pdf = Repository.fixture("three-pages.pdf")
+        let good = try await ChildProcess.docqa(["extract-worker", "{\"pageTimeLimit\":10,\"maximumPageTextBytes\":1048576}", pdf],
+                                                in: folder)
+        #expect(good.status == 0, "\(good)")
+        let lines = good.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 2, "\(good)")
+        #expect(try jsonObject(lines[0])["pages"] as? Int == 3)
+        let document = try #require(try jsonObject(lines[1])["document"] as? [String: Any], "\(good)")
+        #expect((document["pages"] as? [[String: Any]])?.map { $0["number"] as? Int } == [1, 2, 3])
+
+        let capped = try await ChildProcess.docqa(["extract-worker", "{\"pageTimeLimit\":10,\"maximumPageTextBytes\":10}", pdf],
+                                                  in: folder)
+        let error = try #require(try jsonObject(String(capped.stdout.split(separator: "\n").last ?? ""))["error"] as? [String: Any],
+                                 "\(capped)")
+        #expect(error["code"] as? String == "file-too-large", "\(capped)")
+        #expect((error["message"] as? String)?.hasPrefix("page 1 of this file holds ") == true, "\(capped)")
+        #expect(error["path"] as? String == pdf)
+    }
 }

@@ -16,6 +16,18 @@ public struct ExtractionOptions: Sendable, Equatable, Codable {
         self.pageTimeLimit = pageTimeLimit
         self.maximumPageTextBytes = maximumPageTextBytes
     }
+
+    /// Throws `.fileTooLarge`, naming the page, when a page of `document` (a paged
+    /// format's; a text file's one page is bounded by the per-file cap) holds more than
+    /// `maximumPageTextBytes` of text.
+    public func checkPageText(of document: ExtractedDocument, path: String) throws(DocQAError) {
+        guard let page = document.pages.first(where: { $0.number != nil && $0.text.utf8.count > maximumPageTextBytes })
+        else { return }
+        throw DocQAError(.fileTooLarge,
+            "page \(page.number ?? 1) of this file holds \(Indexer.megabytes(Int64(page.text.utf8.count))) of text, more "
+            + "than the \(Indexer.megabytes(Int64(maximumPageTextBytes))) docqa reads from one page; "
+            + "it is likely damaged or crafted. Re-save it, or split the page's text into several.", path: path)
+    }
 }
 
 /// Reads PDFs in a child process that is killed when it takes too long.
@@ -108,6 +120,15 @@ public struct IsolatedExtractor: Sendable {
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }  // The child closed its output.
             received.append(contentsOf: buffer[0..<count])
+            // The child checks the page cap before it writes; this bounds what a child that
+            // misbehaves can make this process hold (JSON escapes a byte in at most 6).
+            if let pages, received.count > 6 * options.maximumPageTextBytes * (pages + 1) + (1 << 20) {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw DocQAError(.fileTooLarge,
+                    "this PDF's text is larger than \(pages) pages can hold within docqa's per-page cap, so it was "
+                    + "stopped and skipped; it is likely damaged or crafted. Re-save it.", path: path)
+            }
             while let newline = received.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = received[received.startIndex..<newline]
                 received = Data(received[(newline + 1)...])
@@ -163,7 +184,9 @@ public struct IsolatedExtractor: Sendable {
             let pages = try PDFDocument(path: path).pageCount
             bound(pages: pages)
             send(Report(pages: pages))
-            send(Report(document: try DocumentExtractor.extract(fileAt: path)))
+            let document = try DocumentExtractor.extract(fileAt: path)
+            try options.checkPageText(of: document, path: path)
+            send(Report(document: document))
         } catch {
             send(Report(error: ReportedError(code: error.code.rawValue, message: error.message, path: error.path)))
         }

@@ -195,13 +195,7 @@ public final class Indexer {
                 "this file changed while it was being read, so it was not stored; run docqa index again "
                 + "once nothing is writing to it.", path: path)
         }
-        // Pages of a paged format only: a text file is one "page", bounded by the file cap.
-        if let page = document.pages.first(where: { $0.number != nil && $0.text.utf8.count > extraction.maximumPageTextBytes }) {
-            throw DocQAError(.fileTooLarge,
-                "page \(page.number ?? 1) of this file holds \(Self.megabytes(Int64(page.text.utf8.count))) of text, more "
-                + "than the \(Self.megabytes(Int64(extraction.maximumPageTextBytes))) docqa reads from one page; "
-                + "it is likely damaged or crafted. Re-save it, or split the page's text into several.", path: path)
-        }
+        try extraction.checkPageText(of: document, path: path)
         let textBytes = document.pages.reduce(0) { $0 + $1.text.utf8.count }
         guard textBytes <= maximumTextBytes else {
             throw DocQAError(.fileTooLarge,
