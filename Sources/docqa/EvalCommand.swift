@@ -48,7 +48,7 @@ struct EvalCommand: ParsableCommand {
         try reportingErrors {
             let questions = try EvaluationQuestion.load(path: expand(self.questions))
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             var retriever = retrieval.makeRetriever(store: store, embedder: embedder)
             // Neighbouring chunks are read only to choose evidence for answers.
             if !answers { retriever.windowNeighbours = 0 }

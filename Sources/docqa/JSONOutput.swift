@@ -66,7 +66,8 @@ enum JSONOutput {
         return output
     }
 
-    static func search(_ results: [RetrievedChunk]) -> JSON {
+    /// `stale`: the paths of stale documents (see `IndexStore.stalePaths`).
+    static func search(_ results: [RetrievedChunk], stale: Set<String> = []) -> JSON {
         .object([("results", .array(results.enumerated().map { rank, result in
             .object([
                 ("rank", .int(rank + 1)),
@@ -75,6 +76,7 @@ enum JSONOutput {
                 ("pageEnd", .optional(result.chunk.pageEnd)),
                 ("chunkId", .int(Int(result.chunk.chunkId))),
                 ("score", .double(result.score)),
+                ("stale", .bool(stale.contains(result.chunk.path))),
                 ("text", .string(result.chunk.text)),
             ])
         }))])
@@ -100,12 +102,13 @@ enum JSONOutput {
         ])
     }
 
-    static func ask(_ answer: Answer, totalSeconds: Double) -> JSON {
-        .object(askMembers(answer, totalSeconds: totalSeconds))
+    static func ask(_ answer: Answer, totalSeconds: Double, stale: Set<String> = []) -> JSON {
+        .object(askMembers(answer, totalSeconds: totalSeconds, stale: stale))
     }
 
     /// The members of an answer object, shared by `ask` and `eval`/`batch` rows.
-    static func askMembers(_ answer: Answer, totalSeconds: Double) -> [(String, JSON)] {
+    /// `stale`: the paths of stale documents, marked in citations and sources.
+    static func askMembers(_ answer: Answer, totalSeconds: Double, stale: Set<String> = []) -> [(String, JSON)] {
         let timings = answer.timings
         return [
             ("answer", .string(answer.text)),
@@ -118,6 +121,7 @@ enum JSONOutput {
                     ("pageEnd", .optional(citation.pageEnd)),
                     ("kind", .string(citation.kind.rawValue)),
                     ("supported", .bool(citation.supported)),
+                    ("stale", .bool(stale.contains(citation.path))),
                 ])
             })),
             ("evidence", .array(answer.evidence.map(evidence))),
@@ -143,6 +147,7 @@ enum JSONOutput {
                     ("pageStart", .optional(source.chunk.pageStart)),
                     ("pageEnd", .optional(source.chunk.pageEnd)),
                     ("chunkId", .int(Int(source.chunk.chunkId))),
+                    ("stale", .bool(stale.contains(source.chunk.path))),
                     ("text", .string(source.text)),
                 ])
             })),

@@ -28,6 +28,11 @@ struct EmbeddingOptions: ParsableArguments {
                                        role: .embedding)
         }
     }
+
+    /// Loads the embedding model, refusing a chat model named here by mistake.
+    func makeEmbedder() throws -> Embedder {
+        try Embedder(modelPath: try embeddingModelPath, acceptsChatModels: false)
+    }
 }
 
 /// Selects and sizes the chat model.

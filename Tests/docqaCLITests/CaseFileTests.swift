@@ -47,7 +47,8 @@ extension ModelBackedTests {
             try #require(results.count == 3, "\(result)")
             var scores: [Double] = []
             for (offset, hit) in results.enumerated() {
-                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "chunkId", "score", "text"])
+                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "chunkId", "score", "stale", "text"])
+                #expect(hit["stale"] as? Bool == false, "no sample document is stale")
                 #expect(hit["rank"] as? Int == offset + 1)
                 let path = try #require(hit["path"] as? String)
                 #expect(Repository.caseFileDocuments.contains(path), "not an absolute sample path: \(path)")
@@ -114,7 +115,7 @@ extension ModelBackedTests {
             #expect((1...3).contains(sources.count), "one source per retrieved chunk with evidence: \(result)")
             var sourcesByNumber: [Int: [String: Any]] = [:]
             for (offset, source) in sources.enumerated() {
-                #expect(Set(source.keys) == ["source", "path", "pageStart", "pageEnd", "chunkId", "text"])
+                #expect(Set(source.keys) == ["source", "path", "pageStart", "pageEnd", "chunkId", "stale", "text"])
                 #expect(source["source"] as? Int == offset + 1)
                 #expect(Repository.caseFileDocuments.contains(source["path"] as? String ?? ""))
                 _ = try pageField(source, "pageStart")
@@ -125,7 +126,7 @@ extension ModelBackedTests {
             let citations = try jsonObjects(output, "citations")
             #expect(!citations.isEmpty, "a found answer lists at least one source: \(result)")
             for citation in citations {
-                #expect(Set(citation.keys) == ["source", "path", "pageStart", "pageEnd", "kind", "supported"])
+                #expect(Set(citation.keys) == ["source", "path", "pageStart", "pageEnd", "kind", "supported", "stale"])
                 let number = try #require(citation["source"] as? Int)
                 let source = try #require(sourcesByNumber[number], "citation [\(number)] is not among the sources")
                 #expect(citation["path"] as? String == source["path"] as? String)

@@ -22,6 +22,9 @@ public final class Answerer {
     public var selectsEvidenceOnly = false
     /// Asked at every generated piece of text; `true` ends the answer there (Ctrl-C).
     public var shouldStop: () -> Bool = { false }
+    /// Called with each answer prompt's tokens before the model reads them; tests check
+    /// here that document text opened no chat turn.
+    var promptPrepared: ([LlamaToken]) -> Void = { _ in }
     private let threads: Int?
     /// Made on first use, for models large enough to ask (nil inside: not asked).
     private var verifier: AnswerVerifier??
@@ -186,6 +189,7 @@ public final class Answerer {
             ChatMessage(role: .system, content: Self.instructions),
             ChatMessage(role: .user, content: Self.userMessage(question: question, sources: sources)),
         ])
+        promptPrepared(prompt)
         let answerRoom = max(16, min(maxAnswerTokens, context.contextLength - prompt.count - 1))
         return .pending(PendingAnswer(result: result, retrieval: retrieval,
                                       prompt: prompt, answerRoom: answerRoom, start: start))

@@ -1,5 +1,5 @@
 /// The text of one source file, page by page, as extraction found it.
-public struct ExtractedDocument: Sendable, Equatable {
+public struct ExtractedDocument: Sendable, Equatable, Codable {
     /// The kind of file the text came from.
     public enum Format: String, Sendable, Codable {
         case pdf
@@ -50,7 +50,7 @@ public struct ExtractedDocument: Sendable, Equatable {
 }
 
 /// The text of one page.
-public struct ExtractedPage: Sendable, Equatable {
+public struct ExtractedPage: Sendable, Equatable, Codable {
     /// 1-based physical page index in the PDF; `nil` for files without pages.
     public var number: Int?
     public var text: String

@@ -70,6 +70,12 @@ public final class Indexer {
     /// Extracted text beyond this (per file) is reported and the file skipped: about
     /// 20,000 pages of dense text, far beyond any real document.
     public var maximumTextBytes = 64 * 1024 * 1024
+    /// Limits for reading files (time per PDF page, text per page), passed whole to the
+    /// reader process.
+    public var extraction = ExtractionOptions()
+    /// The program that reads PDFs in a child process, killed when it runs out of time
+    /// (see ``IsolatedExtractor``); `nil` reads them in this process, without a time bound.
+    public var readerProcess: (executable: String, arguments: [String])?
     /// Called with a file's path after its text is extracted and before it is checked for
     /// changes; tests change the file here.
     var extracted: (String) -> Void = { _ in }
@@ -180,7 +186,7 @@ public final class Indexer {
             try store.moveDocument(from: moved.path, to: path)
             return .renamed(from: moved.path)
         }
-        let document = try DocumentExtractor.extract(fileAt: path)
+        let document = try extract(path)
         extracted(path)
         // A file written to while it was read could give text from two versions, stored
         // under a hash of neither: hash it again, and leave it for the next run if it moved.
@@ -189,6 +195,7 @@ public final class Indexer {
                 "this file changed while it was being read, so it was not stored; run docqa index again "
                 + "once nothing is writing to it.", path: path)
         }
+        try extraction.checkPageText(of: document, path: path)
         let textBytes = document.pages.reduce(0) { $0 + $1.text.utf8.count }
         guard textBytes <= maximumTextBytes else {
             throw DocQAError(.fileTooLarge,
@@ -217,6 +224,13 @@ public final class Indexer {
         report.pages += document.pages.count
         report.chunks += chunks.count
         return .indexed(chunks: chunks.count, pages: pageCount)
+    }
+
+    /// The file's text: PDFs in the reader process when there is one, else in process.
+    private func extract(_ path: String) throws(DocQAError) -> ExtractedDocument {
+        guard let readerProcess else { return try DocumentExtractor.extract(fileAt: path) }
+        return try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
+                                     options: extraction).extract(fileAt: path)
     }
 
     /// Removes indexed documents inside the named folders (or named files) that are gone

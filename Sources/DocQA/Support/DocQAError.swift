@@ -19,6 +19,7 @@ public struct DocQAError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let emptyDocument = Code(rawValue: "empty-document")
         public static let fileTooLarge = Code(rawValue: "file-too-large")
         public static let fileChanged = Code(rawValue: "file-changed")
+        public static let extractionTimedOut = Code(rawValue: "extraction-timed-out")
         public static let modelNotFound = Code(rawValue: "model-not-found")
         public static let modelLoadFailed = Code(rawValue: "model-load-failed")
         public static let notAnEmbeddingModel = Code(rawValue: "not-an-embedding-model")
