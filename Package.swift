@@ -20,9 +20,11 @@ let package = Package(
                        providers: [.apt(["libpoppler-glib-dev"])]),
         // libcsv ships no pkg-config file; its header and library are on the default paths.
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "DocQA",
-            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV"]
+            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CLibXML2"]
         ),
         .executableTarget(
             name: "docqa",

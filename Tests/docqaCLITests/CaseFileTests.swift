@@ -47,7 +47,7 @@ extension ModelBackedTests {
             try #require(results.count == 3, "\(result)")
             var scores: [Double] = []
             for (offset, hit) in results.enumerated() {
-                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "chunkId", "score", "text"])
+                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "section", "chunkId", "score", "text"])
                 #expect(hit["rank"] as? Int == offset + 1)
                 let path = try #require(hit["path"] as? String)
                 #expect(Repository.caseFileDocuments.contains(path), "not an absolute sample path: \(path)")

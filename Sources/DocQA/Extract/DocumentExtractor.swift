@@ -8,9 +8,11 @@ public enum DocumentExtractor {
     /// File extensions `extract(fileAt:)` reads, lowercase and without the dot. Matching
     /// ignores case, so `REPORT.PDF` is a PDF.
     public static let supportedExtensions: Set<String> = pdfExtensions.union(textExtensions)
+        .union(htmlExtensions)
 
     static let pdfExtensions: Set<String> = ["pdf"]
     static let textExtensions: Set<String> = ["txt", "text", "md", "markdown"]
+    static let htmlExtensions: Set<String> = ["html", "htm"]
 
     /// Extracts the text of the file at `path`, choosing the reader by its extension.
     ///
@@ -43,6 +45,8 @@ public enum DocumentExtractor {
             document = try extractPDF(path)
         } else if textExtensions.contains(fileExtension) {
             document = try extractText(path)
+        } else if htmlExtensions.contains(fileExtension) {
+            document = try extractHTML(path)
         } else {
             throw unsupportedFormat(path)
         }
@@ -53,7 +57,7 @@ public enum DocumentExtractor {
                 throw DocQAError(.emptyDocument,
                     "this file has no extractable text (is it a scanned image? run OCR first).",
                     path: path)
-            case .text:
+            case .text, .html:
                 throw DocQAError(.emptyDocument,
                     "this file has no text; add content to it or leave it out.", path: path)
             }
@@ -117,6 +121,27 @@ public enum DocumentExtractor {
         let normalized = ExtractedTextNormalization.normalize(text)
         return ExtractedDocument(format: .text, pages: [ExtractedPage(number: nil, text: normalized)],
                                  title: PageLayout.leadingTitle(normalized))
+    }
+
+    /// Reads a file's bytes, or throws `.unreadableFile`.
+    static func contents(of path: String) throws(DocQAError) -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DocQAError(.unreadableFile,
+                "this file cannot be read; check that the file is readable and try again.",
+                path: path)
+        }
+    }
+
+    private static func extractHTML(_ path: String) throws(DocQAError) -> ExtractedDocument {
+        let data = try contents(of: path)
+        guard let (text, title) = try? HTMLReader.read(data) else {
+            throw DocQAError(.emptyDocument,
+                "this file has no text; add content to it or leave it out.", path: path)
+        }
+        return ExtractedDocument(format: .html, pages: [ExtractedPage(number: nil, text: text)],
+                                 title: title ?? PageLayout.leadingTitle(text))
     }
 
     /// Decodes strict UTF-8 (dropping a UTF-8 byte-order mark), or UTF-16 announced by a

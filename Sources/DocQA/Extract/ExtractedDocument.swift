@@ -4,6 +4,8 @@ public struct ExtractedDocument: Sendable, Equatable {
     public enum Format: String, Sendable, Codable {
         case pdf
         case text
+        /// An HTML page (`.html`, `.htm`): its visible text, one page without a number.
+        case html
     }
 
     public var format: Format
