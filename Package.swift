@@ -22,9 +22,11 @@ let package = Package(
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
         .target(
             name: "DocQA",
-            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CLibXML2"]
+            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CLibXML2", "CLibZip"]
         ),
         .executableTarget(
             name: "docqa",

@@ -31,9 +31,9 @@ struct ExtractTests {
         }
     }
 
-    /// The supported extensions are exactly PDF, plain text, Markdown and HTML.
+    /// The supported extensions are exactly PDF, plain text, Markdown, HTML and Word.
     @Test func supportedExtensions() {
-        #expect(DocumentExtractor.supportedExtensions == ["pdf", "txt", "text", "md", "markdown", "html", "htm"])
+        #expect(DocumentExtractor.supportedExtensions == ["pdf", "txt", "text", "md", "markdown", "html", "htm", "docx"])
     }
 
     /// UTF-8 text with accents, the euro sign, Japanese and an emoji comes through intact,

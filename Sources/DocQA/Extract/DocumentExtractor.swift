@@ -8,11 +8,12 @@ public enum DocumentExtractor {
     /// File extensions `extract(fileAt:)` reads, lowercase and without the dot. Matching
     /// ignores case, so `REPORT.PDF` is a PDF.
     public static let supportedExtensions: Set<String> = pdfExtensions.union(textExtensions)
-        .union(htmlExtensions)
+        .union(htmlExtensions).union(docxExtensions)
 
     static let pdfExtensions: Set<String> = ["pdf"]
     static let textExtensions: Set<String> = ["txt", "text", "md", "markdown"]
     static let htmlExtensions: Set<String> = ["html", "htm"]
+    static let docxExtensions: Set<String> = ["docx"]
 
     /// Extracts the text of the file at `path`, choosing the reader by its extension.
     ///
@@ -31,6 +32,9 @@ public enum DocumentExtractor {
     ///   - `.unsupportedFormat` when the extension is not in ``supportedExtensions``;
     ///   - `.encryptedPDF` or `.damagedPDF` for a PDF that needs a password or is broken;
     ///   - `.notUTF8` for a text file in another encoding;
+    ///   - `.encryptedDocument`, `.damagedDocument` or `.fileTooLarge` for a Word document
+    ///     that is password-protected, broken, or inflates beyond reason (see
+    ///     ``DOCXReader``);
     ///   - `.emptyDocument` when the file has no text at all, such as a scanned PDF
     ///     without OCR or an empty text file.
     public static func extract(fileAt path: String) throws(DocQAError) -> ExtractedDocument {
@@ -47,6 +51,8 @@ public enum DocumentExtractor {
             document = try extractText(path)
         } else if htmlExtensions.contains(fileExtension) {
             document = try extractHTML(path)
+        } else if docxExtensions.contains(fileExtension) {
+            document = try DOCXReader.read(path)
         } else {
             throw unsupportedFormat(path)
         }
@@ -57,6 +63,9 @@ public enum DocumentExtractor {
                 throw DocQAError(.emptyDocument,
                     "this file has no extractable text (is it a scanned image? run OCR first).",
                     path: path)
+            case .docx:
+                throw DocQAError(.emptyDocument,
+                    "this Word document has no text; add content to it or leave it out.", path: path)
             case .text, .html:
                 throw DocQAError(.emptyDocument,
                     "this file has no text; add content to it or leave it out.", path: path)

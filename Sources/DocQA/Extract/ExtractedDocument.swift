@@ -6,6 +6,9 @@ public struct ExtractedDocument: Sendable, Equatable {
         case text
         /// An HTML page (`.html`, `.htm`): its visible text, one page without a number.
         case html
+        /// A Word document (`.docx`): paragraphs, headings, tables and notes, one page
+        /// without a number (Word has no stable pages).
+        case docx
     }
 
     public var format: Format
