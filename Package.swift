@@ -24,9 +24,11 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0",
+                       providers: [.apt(["libgmime-3.0-dev"])]),
         .target(
             name: "DocQA",
-            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CLibXML2", "CLibZip"]
+            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CLibXML2", "CLibZip", "CGMime"]
         ),
         .executableTarget(
             name: "docqa",

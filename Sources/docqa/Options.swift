@@ -122,7 +122,7 @@ struct FilterOptions: ParsableArguments {
     var paths: [String] = []
 
     @Option(name: .customLong("type"),
-            help: ArgumentHelp("Only documents of this type: pdf, text, html or docx (repeatable).", valueName: "type"))
+            help: ArgumentHelp("Only documents of this type: pdf, text, html, docx or email (repeatable).", valueName: "type"))
     var types: [ExtractedDocument.Format] = []
 
     /// `nil` when no filter was asked for.

@@ -8,12 +8,13 @@ public enum DocumentExtractor {
     /// File extensions `extract(fileAt:)` reads, lowercase and without the dot. Matching
     /// ignores case, so `REPORT.PDF` is a PDF.
     public static let supportedExtensions: Set<String> = pdfExtensions.union(textExtensions)
-        .union(htmlExtensions).union(docxExtensions)
+        .union(htmlExtensions).union(docxExtensions).union(emailExtensions)
 
     static let pdfExtensions: Set<String> = ["pdf"]
     static let textExtensions: Set<String> = ["txt", "text", "md", "markdown"]
     static let htmlExtensions: Set<String> = ["html", "htm"]
     static let docxExtensions: Set<String> = ["docx"]
+    static let emailExtensions: Set<String> = ["eml"]
 
     /// Extracts the text of the file at `path`, choosing the reader by its extension.
     ///
@@ -34,7 +35,8 @@ public enum DocumentExtractor {
     ///   - `.notUTF8` for a text file in another encoding;
     ///   - `.encryptedDocument`, `.damagedDocument` or `.fileTooLarge` for a Word document
     ///     that is password-protected, broken, or inflates beyond reason (see
-    ///     ``DOCXReader``);
+    ///     ``DOCXReader``), or an email that is not one or is encrypted (see
+    ///     ``EmailReader``);
     ///   - `.emptyDocument` when the file has no text at all, such as a scanned PDF
     ///     without OCR or an empty text file.
     public static func extract(fileAt path: String) throws(DocQAError) -> ExtractedDocument {
@@ -53,6 +55,8 @@ public enum DocumentExtractor {
             document = try extractHTML(path)
         } else if docxExtensions.contains(fileExtension) {
             document = try DOCXReader.read(path)
+        } else if emailExtensions.contains(fileExtension) {
+            document = try EmailReader.read(path)
         } else {
             throw unsupportedFormat(path)
         }
@@ -66,7 +70,7 @@ public enum DocumentExtractor {
             case .docx:
                 throw DocQAError(.emptyDocument,
                     "this Word document has no text; add content to it or leave it out.", path: path)
-            case .text, .html:
+            case .text, .html, .email:
                 throw DocQAError(.emptyDocument,
                     "this file has no text; add content to it or leave it out.", path: path)
             }

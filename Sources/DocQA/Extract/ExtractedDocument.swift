@@ -9,6 +9,8 @@ public struct ExtractedDocument: Sendable, Equatable {
         /// A Word document (`.docx`): paragraphs, headings, tables and notes, one page
         /// without a number (Word has no stable pages).
         case docx
+        /// An email message (`.eml`): a header block and the body, one page without a number.
+        case email
     }
 
     public var format: Format

@@ -12,11 +12,12 @@ import Foundation
 /// - Inline white space collapses to one space, as a browser shows it; `<pre>` keeps its
 ///   line breaks.
 enum HTMLReader {
-    /// The text and title of the page in `data`.
+    /// The text and title of the page in `data`; `utf8` says the bytes are UTF-8
+    /// whatever the page declares (see ``Markup/parseHTML(_:utf8:)``).
     ///
     /// - Throws: ``Markup/ParseFailure`` when libxml2 finds no document (empty input).
-    static func read(_ data: Data) throws(Markup.ParseFailure) -> (text: String, title: String?) {
-        let root = try Markup.parseHTML(data)
+    static func read(_ data: Data, utf8: Bool = false) throws(Markup.ParseFailure) -> (text: String, title: String?) {
+        let root = try Markup.parseHTML(data, utf8: utf8)
         var writer = Writer()
         writer.render(root)
         let text = writer.finished()

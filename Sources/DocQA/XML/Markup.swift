@@ -72,17 +72,19 @@ public enum Markup {
     ///
     /// The character set is the one the page declares (`<meta charset>`, or a byte-order
     /// mark); a page that declares none is read as UTF-8 when its bytes are valid UTF-8,
-    /// otherwise as Windows-1252/Latin-1, as browsers do.
+    /// otherwise as Windows-1252/Latin-1, as browsers do. `utf8` overrides all of this for
+    /// text already converted to UTF-8 (an email's HTML part, whose declared charset
+    /// described the bytes before conversion).
     ///
     /// The corresponding C function is `htmlReadMemory`.
     ///
     /// - Returns: the `<html>` element (implied when the page lacks one).
     /// - Throws: ``ParseFailure`` only when libxml2 produces no document at all (empty
     ///   input); broken markup is repaired, not refused.
-    public static func parseHTML(_ data: Data) throws(ParseFailure) -> MarkupElement {
+    public static func parseHTML(_ data: Data, utf8: Bool = false) throws(ParseFailure) -> MarkupElement {
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
-        let encoding: String? = declaresCharset(data) ? nil
+        let encoding: String? = utf8 ? "UTF-8" : declaresCharset(data) ? nil
             : (String(validating: [UInt8](data), as: UTF8.self) != nil ? "UTF-8" : "windows-1252")
         return try parse(data) { buffer, count in
             htmlReadMemory(buffer, count, "page.html", encoding, options)

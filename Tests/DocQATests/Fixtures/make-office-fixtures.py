@@ -143,3 +143,45 @@ write("truncated.docx", memo[: len(memo) // 2])
 # An OLE compound file header: how Word stores a password-protected .docx.
 write("password.docx", bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
 write("not-a-zip.docx", b"This is plain text saved with a .docx name.\n")
+
+# ---- Email (.eml) ----------------------------------------------------------------
+from email.message import EmailMessage  # noqa: E402
+from email import policy  # noqa: E402
+
+
+def eml(message):
+    return message.as_bytes(policy=policy.SMTP)
+
+
+thread = EmailMessage()
+thread["From"] = "Dana Whitfield <dana@example.com>"
+thread["To"] = "Omar Reyes <omar@example.com>"
+thread["Cc"] = "Jürgen Bauer <jb@example.com>"
+thread["Date"] = "Mon, 04 Mar 2024 09:15:00 -0500"
+thread["Subject"] = "Lieferung für März: pallet count"
+thread.set_content("The March shipment had 14 pallets, not 12.\nGrüße, Dana\n", charset="iso-8859-1",
+                   cte="quoted-printable")
+thread.add_alternative("<html><body><p>HTML copy that must not be used.</p></body></html>", subtype="html")
+thread.add_attachment(b"Attachment note: dock 4 was closed.\n", maintype="text", subtype="plain",
+                      filename="dock-note.txt")
+thread.add_attachment(open(os.path.join(HERE, "three-pages.pdf"), "rb").read(), maintype="application",
+                      subtype="pdf", filename="report.pdf")
+write("thread.eml", eml(thread))
+
+html_only = EmailMessage()
+html_only["From"] = "news@example.com"
+html_only["Subject"] = "Quarterly update"
+html_only["Date"] = "Tue, 05 Mar 2024 10:00:00 +0000"
+html_only.set_content('<html><head><meta charset="windows-1252"><style>p{}</style></head><body>'
+                      '<h1>Update</h1><p>Revenue rose 8 % – caf\u00e9 sales led.</p></body></html>',
+                      subtype="html", charset="windows-1252")
+write("html-only.eml", eml(html_only))
+
+encrypted = (b"From: a@example.com\r\nTo: b@example.com\r\nSubject: secret\r\nMIME-Version: 1.0\r\n"
+             b"Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"B\"\r\n\r\n"
+             b"--B\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n"
+             b"--B\r\nContent-Type: application/octet-stream\r\n\r\n-----BEGIN PGP MESSAGE-----\r\nhQEMA\r\n"
+             b"-----END PGP MESSAGE-----\r\n--B--\r\n")
+write("encrypted.eml", encrypted)
+write("not-an-email.eml", bytes(range(256)) * 4)
+write("empty.eml", b"\r\n \r\n")
