@@ -63,3 +63,91 @@ enum EmailReader {
         }
     }
 }
+
+// MARK: - Attachments
+
+extension EmailReader {
+    /// An attachment docqa can read: its name (unique within its message) and its bytes.
+    struct Attachment: Sendable, Equatable {
+        /// The sender's file name (with `/` replaced), made unique with " (2)"…; one made
+        /// from the type ("attachment-2.pdf") when the sender gave none.
+        var name: String
+        /// The reader to use: `pdf`, `txt`, `md`, `html` or `docx`.
+        var fileExtension: String
+        /// The content with its transfer encoding undone; a text part's text in UTF-8.
+        var data: Data
+    }
+
+    /// Readers by MIME type, for attachments whose name has no extension docqa reads.
+    static let extensionsByType: [String: String] = [
+        "application/pdf": "pdf", "text/plain": "txt", "text/markdown": "md", "text/html": "html",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    ]
+
+    /// The attachments of the message at `path` that docqa can read (PDF, text, Markdown,
+    /// HTML, Word), in order. Others (images, spreadsheets, nested `.eml` files) are
+    /// named in the message's header block only.
+    ///
+    /// - Throws: as ``read(_:)`` for a file that is not a readable message.
+    static func attachments(ofMessageAt path: String) throws(DocQAError) -> [Attachment] {
+        let data = try DocumentExtractor.contents(of: path)
+        guard let message = try? MailMessage.parse(data) else { return [] }
+        var names: Set<String> = []
+        var result: [Attachment] = []
+        for (index, part) in attachmentParts(of: message).enumerated() {
+            let given = part.filename.map { $0.replacingOccurrences(of: "/", with: "_") }
+            let givenExtension = given.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
+            let readable = DocumentExtractor.supportedExtensions.subtracting(DocumentExtractor.emailExtensions)
+            guard let fileExtension = readable.contains(givenExtension) ? givenExtension
+                    : (givenExtension.isEmpty ? extensionsByType[part.mimeType] : nil) else { continue }
+            var name = given.map { givenExtension.isEmpty ? "\($0).\(fileExtension)" : $0 }
+                ?? "attachment-\(index + 1).\(fileExtension)"
+            if names.contains(name) {
+                let stem = (name as NSString).deletingPathExtension
+                var copy = 2
+                while names.contains("\(stem) (\(copy)).\(fileExtension)") { copy += 1 }
+                name = "\(stem) (\(copy)).\(fileExtension)"
+            }
+            names.insert(name)
+            let isText = ["txt", "md"].contains(fileExtension)
+            let bytes = isText ? Data((part.text ?? String(decoding: part.data, as: UTF8.self)).utf8)
+                : (part.data.isEmpty ? Data((part.text ?? "").utf8) : part.data)
+            result.append(Attachment(name: name, fileExtension: fileExtension, data: bytes))
+        }
+        return result
+    }
+
+    /// The text of `attachment`, read by the reader for its type.
+    ///
+    /// The readers work on files, so the bytes are written to a file in a new private
+    /// folder (mode 0700) under the temporary directory, read, and removed at once.
+    ///
+    /// - Throws: the reader's `DocQAError`, with `path` set to the attachment's indexed
+    ///   path (`message.eml › name.pdf`).
+    static func extract(_ attachment: Attachment, messagePath: String) throws(DocQAError) -> ExtractedDocument {
+        let indexedPath = Indexer.attachmentPath(message: messagePath, name: attachment.name)
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("docqa-attachment-\(UUID().uuidString)", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw DocQAError(.unreadableFile,
+                "this attachment could not be unpacked (the temporary folder is not writable); "
+                + "check free space in \(FileManager.default.temporaryDirectory.path).", path: indexedPath)
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("attachment." + attachment.fileExtension)
+        do {
+            try attachment.data.write(to: file)
+            return try DocumentExtractor.extract(fileAt: file.path)
+        } catch var error as DocQAError {
+            error.path = indexedPath
+            throw error
+        } catch {
+            throw DocQAError(.unreadableFile,
+                "this attachment could not be unpacked; check free space in "
+                + "\(FileManager.default.temporaryDirectory.path).", path: indexedPath)
+        }
+    }
+}

@@ -17,8 +17,7 @@ public struct MailMessage: Sendable, Equatable {
         public var isAttachment: Bool
         /// For `text/*` parts: the text, converted to UTF-8 from the part's charset.
         public var text: String?
-        /// The content with its transfer encoding undone (empty for `text/*` parts, whose
-        /// content is in `text`).
+        /// The content with its transfer encoding undone, in its own charset.
         public var data: Data
     }
 
@@ -97,7 +96,8 @@ public struct MailMessage: Sendable, Equatable {
                             isAttachment: docqa_mime_part_is_attachment(object) != 0, text: nil, data: Data())
             if docqa_mime_is_text_part(object) != 0 {
                 part.text = takeString(docqa_mime_text_part_text(object))
-            } else if let bytes = docqa_mime_part_bytes(object) {
+            }
+            if let bytes = docqa_mime_part_bytes(object) {
                 if let start = bytes.pointee.data {
                     part.data = Data(bytes: start, count: Int(bytes.pointee.len))
                 }
