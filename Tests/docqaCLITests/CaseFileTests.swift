@@ -280,8 +280,11 @@ extension ModelBackedTests {
                 #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current", "stale"])
                 #expect(document["current"] as? Bool == true)
                 #expect(document["stale"] as? Bool == false)
-                let isPDF = (document["path"] as? String)?.hasSuffix(".pdf") == true
-                #expect(document["format"] as? String == (isPDF ? "pdf" : "text"))
+                let path = document["path"] as? String ?? ""
+                let isPDF = path.hasSuffix(".pdf")
+                let format = isPDF ? "pdf" : path.hasSuffix(".docx") ? "docx" : path.hasSuffix(".html") ? "html"
+                    : path.hasSuffix(".eml") ? "email" : "text"
+                #expect(document["format"] as? String == format)
                 #expect(try pageField(document, "pages").map { $0 > 0 } ?? !isPDF, "\(document)")
                 #expect((document["chunks"] as? Int).map { $0 > 0 } == true)
                 #expect((document["contentHash"] as? String)?.count == 64)
@@ -296,7 +299,7 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            try #require(lines.count == 9, "\(result)")
+            try #require(lines.count == 13, "\(result)")
             #expect(lines[0] == "Index: \(index)")
             #expect(lines[1] == "Embedding model: all-MiniLM-L6-v2 (384 dimensions)")
             #expect(lines[2].hasPrefix("10 documents, "), "\(result)")
