@@ -55,6 +55,22 @@ struct EmailTests {
         #expect(error.path == fixture(name))
     }
 
+    /// A hostile message of multiparts nested 20,000 deep is read without exhausting the
+    /// stack (parts below the depth limit are left out).
+    @Test func deepNestingDoesNotCrash() throws {
+        let folder = try TestFolder()
+        var text = "From: a@example.com\r\nSubject: nested\r\nMIME-Version: 1.0\r\n"
+        let depth = 20_000
+        for level in 0..<depth {
+            text += "Content-Type: multipart/mixed; boundary=\"b\(level)\"\r\n\r\n--b\(level)\r\n"
+        }
+        text += "Content-Type: text/plain\r\n\r\ninnermost\r\n"
+        for level in (0..<depth).reversed() { text += "--b\(level)--\r\n" }
+        let path = try folder.write("nested.eml", text)
+        let document = try DocumentExtractor.extract(fileAt: path)
+        #expect(document.title == "nested")
+    }
+
     /// End to end: an indexed `.eml` is found by a fact in its body, cited by its path.
     @Test func searchFindsAFactInAnEmail() throws {
         let folder = try TestFolder()

@@ -90,6 +90,15 @@ struct HTMLTests {
         #expect(document.pages[0].text == "First bold text\n\nSecond\n\ncell")
     }
 
+    /// A hostile page nested 100,000 elements deep neither crashes nor hangs: libxml2
+    /// stops at its depth limit (256) and the text before that point is kept.
+    @Test func deepNestingDoesNotCrash() throws {
+        let depth = 100_000
+        let document = try extract("<p>before-marker</p>" + String(repeating: "<div>", count: depth) + "deep-marker"
+                                   + String(repeating: "</div>", count: depth))
+        #expect(document.pages[0].text.hasPrefix("before-marker"))
+    }
+
     /// End to end: an indexed `.html` page is found by search, cited by its path, with
     /// its heading in the chunk (a chunk's section names the headings open before it).
     @Test func searchFindsAFactInAPage() throws {
