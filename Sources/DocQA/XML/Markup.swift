@@ -130,7 +130,9 @@ public enum Markup {
         if head.starts(with: [0xEF, 0xBB, 0xBF]) || head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
             return true
         }
-        return String(decoding: head, as: UTF8.self).lowercased().contains("charset")
+        // "charset=" or "charset =" (a body that merely mentions the word does not count).
+        let text = String(decoding: head, as: UTF8.self).lowercased()
+        return text.range(of: #"charset\s*="#, options: .regularExpression) != nil
     }
 
     private static func element(_ node: xmlNodePtr, depth: Int) -> MarkupElement {
