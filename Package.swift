@@ -38,6 +38,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "docqa-knn-bench", dependencies: ["DocQA"], path: "Benchmarks/KNN"),
+        .executableTarget(name: "docqa-extract-bench", dependencies: ["DocQA"], path: "Benchmarks/Extract"),
         // Temporary folders and repository paths for both test targets; depends on nothing.
         .target(
             name: "DocQATestSupport",
