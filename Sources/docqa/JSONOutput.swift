@@ -74,6 +74,7 @@ enum JSONOutput {
                 ("path", .string(result.chunk.path)),
                 ("pageStart", .optional(result.chunk.pageStart)),
                 ("pageEnd", .optional(result.chunk.pageEnd)),
+                ("section", .string(result.chunk.section)),
                 ("chunkId", .int(Int(result.chunk.chunkId))),
                 ("score", .double(result.score)),
                 ("stale", .bool(stale.contains(result.chunk.path))),

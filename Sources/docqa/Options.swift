@@ -127,7 +127,7 @@ struct FilterOptions: ParsableArguments {
     var paths: [String] = []
 
     @Option(name: .customLong("type"),
-            help: ArgumentHelp("Only documents of this type: pdf or text (repeat for both).", valueName: "type"))
+            help: ArgumentHelp("Only documents of this type: pdf, text, html, docx or email (repeatable).", valueName: "type"))
     var types: [ExtractedDocument.Format] = []
 
     /// `nil` when no filter was asked for.

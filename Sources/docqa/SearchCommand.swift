@@ -20,7 +20,7 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var embedding: EmbeddingOptions
     @OptionGroup var retrieval: RetrievalOptions
 
-    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"chunkId\",\"score\",\"stale\",\"text\"}]}.")
+    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"section\",\"chunkId\",\"score\",\"stale\",\"text\"}]}.")
     var json = false
 
     func validate() throws {
@@ -46,6 +46,8 @@ struct SearchCommand: ParsableCommand {
                 let hit = result.chunk
                 print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score)))"
                       + (stale.contains(hit.path) ? "  (\(staleNote))" : ""))
+                // A file without pages (Word, HTML, email, text) is placed by its headings.
+                if hit.pageStart == nil, !hit.section.isEmpty { print("   in: \(terminalSafe(hit.section))") }
                 let snippet = hit.text.split(whereSeparator: \.isNewline).joined(separator: " ")
                 print("   " + terminalSafe(String(snippet.prefix(300))) + (snippet.count > 300 ? "…" : ""))
             }

@@ -18,10 +18,10 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
             try #require(lines.count == 2, "\(result)")
-            #expect(lines[0].hasPrefix("6 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
-            #expect(lines[0].contains("(16 pages, "), "\(result)")
-            #expect(lines[1].hasPrefix("Index \(sample.path) holds 6 documents, "), "\(result)")
-            #expect(result.stderrLines.count == 6, "\(result)")
+            #expect(lines[0].hasPrefix("10 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
+            #expect(lines[0].contains("(21 pages, "), "\(result)")
+            #expect(lines[1].hasPrefix("Index \(sample.path) holds 10 documents, "), "\(result)")
+            #expect(result.stderrLines.count == 10, "\(result)")
             for document in Repository.caseFileDocuments {
                 #expect(result.stderrLines.contains { $0.hasPrefix("indexed    \(document) (") }, "\(document): \(result)")
             }
@@ -47,7 +47,7 @@ extension ModelBackedTests {
             try #require(results.count == 3, "\(result)")
             var scores: [Double] = []
             for (offset, hit) in results.enumerated() {
-                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "chunkId", "score", "stale", "text"])
+                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "section", "chunkId", "score", "stale", "text"])
                 #expect(hit["stale"] as? Bool == false, "no sample document is stale")
                 #expect(hit["rank"] as? Int == offset + 1)
                 let path = try #require(hit["path"] as? String)
@@ -188,10 +188,10 @@ extension ModelBackedTests {
             let result = try await ChildProcess.docqa(["eval", Repository.questions, "--index", index, "--json"], in: folder)
             #expect(result.status == 0, "\(result)")
             let output = try jsonObject(result.stdout)
-            #expect(output["questions"] as? Int == 38)
-            #expect(try jsonObjects(output, "rows").count == 38)
+            #expect(output["questions"] as? Int == 45)
+            #expect(try jsonObjects(output, "rows").count == 45)
             let retrieval = try #require(output["retrieval"] as? [String: Any])
-            #expect(retrieval["answerable"] as? Int == 33)
+            #expect(retrieval["answerable"] as? Int == 40)
             #expect((retrieval["pageRecallAt5"] as? Double).map { $0 >= 0.9 } == true, "\(retrieval)")
             #expect((retrieval["pageMRR"] as? Double).map { $0 >= 0.75 } == true, "\(retrieval)")
             #expect(output["answers"] == nil, "no answers without --answers")
@@ -281,8 +281,11 @@ extension ModelBackedTests {
                 #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current", "stale"])
                 #expect(document["current"] as? Bool == true)
                 #expect(document["stale"] as? Bool == false)
-                let isPDF = (document["path"] as? String)?.hasSuffix(".pdf") == true
-                #expect(document["format"] as? String == (isPDF ? "pdf" : "text"))
+                let path = document["path"] as? String ?? ""
+                let isPDF = path.hasSuffix(".pdf")
+                let format = isPDF ? "pdf" : path.hasSuffix(".docx") ? "docx" : path.hasSuffix(".html") ? "html"
+                    : path.hasSuffix(".eml") ? "email" : "text"
+                #expect(document["format"] as? String == format)
                 #expect(try pageField(document, "pages").map { $0 > 0 } ?? !isPDF, "\(document)")
                 #expect((document["chunks"] as? Int).map { $0 > 0 } == true)
                 #expect((document["contentHash"] as? String)?.count == 64)
@@ -297,10 +300,10 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            try #require(lines.count == 9, "\(result)")
+            try #require(lines.count == 13, "\(result)")
             #expect(lines[0] == "Index: \(index)")
             #expect(lines[1] == "Embedding model: all-MiniLM-L6-v2 (384 dimensions)")
-            #expect(lines[2].hasPrefix("6 documents, "), "\(result)")
+            #expect(lines[2].hasPrefix("10 documents, "), "\(result)")
             #expect(lines.contains { $0.hasPrefix("  \(Repository.caseFile)/supply-agreement.pdf (6 pages, ") })
         }
 
@@ -317,14 +320,14 @@ extension ModelBackedTests {
             let summary = try jsonObject(result.stdout)
             #expect(summary["index"] as? String == index)
             #expect(summary["indexed"] as? Int == 0, "\(result)")
-            #expect(summary["unchanged"] as? Int == 6, "\(result)")
+            #expect(summary["unchanged"] as? Int == 9, "\(result)")
             #expect(summary["removed"] as? Int == 0, "\(result)")
             #expect(summary["failed"] as? Int == 0, "\(result)")
-            #expect(summary["totalDocuments"] as? Int == 6, "\(result)")
+            #expect(summary["totalDocuments"] as? Int == 10, "\(result)")
             let files = try jsonObjects(summary, "files")
-            #expect(files.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
+            #expect(files.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileFiles)
             #expect(files.allSatisfy { $0["status"] as? String == "unchanged" }, "\(result)")
-            #expect(result.stderrLines == Repository.caseFileDocuments.map { "unchanged  \($0)" }, "\(result)")
+            #expect(result.stderrLines == Repository.caseFileFiles.map { "unchanged  \($0)" }, "\(result)")
         }
     }
 }

@@ -4,6 +4,13 @@ public struct ExtractedDocument: Sendable, Equatable, Codable {
     public enum Format: String, Sendable, Codable {
         case pdf
         case text
+        /// An HTML page (`.html`, `.htm`): its visible text, one page without a number.
+        case html
+        /// A Word document (`.docx`): paragraphs, headings, tables and notes, one page
+        /// without a number (Word has no stable pages).
+        case docx
+        /// An email message (`.eml`): a header block and the body, one page without a number.
+        case email
     }
 
     public var format: Format

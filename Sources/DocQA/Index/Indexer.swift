@@ -125,7 +125,14 @@ public final class Indexer {
                 break
             }
             do {
-                let outcome = try indexFile(file, report: &report)
+                var attachments: [(path: String, outcome: FileOutcome)] = []
+                let outcome = try indexFile(file, report: &report, attachments: &attachments)
+                for attachment in attachments {
+                    record(attachment.path, attachment.outcome)
+                    if case .failed(let error) = attachment.outcome {
+                        try store.recordFileStates([(attachment.path, FileState.Kind(recording: error), error)])
+                    }
+                }
                 record(file, outcome)
                 if outcome == .unchanged { pendingStates.append((file, .unchanged, nil)) }
             } catch let error as DocQAError where Self.isFileProblem(error) {
@@ -162,7 +169,9 @@ public final class Indexer {
         }
     }
 
-    private func indexFile(_ path: String, report: inout IndexReport) throws -> FileOutcome {
+    /// Indexes one file; a message's attachments' outcomes go to `attachments`.
+    private func indexFile(_ path: String, report: inout IndexReport,
+                           attachments: inout [(path: String, outcome: FileOutcome)]) throws -> FileOutcome {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value,
            size > maximumFileBytes {
             throw DocQAError(.fileTooLarge,
@@ -180,10 +189,13 @@ public final class Indexer {
             return .unchanged
         }
         // Renamed or moved: the same bytes are indexed under a path that is gone.
+        // (An attachment's path never exists on disk; it moves with its message.)
         if let moved = try store.documents(withContentHash: hash).first(where: {
-            $0.path != path && $0.pipeline >= Self.pipelineVersion && !FileManager.default.fileExists(atPath: $0.path)
+            $0.path != path && $0.pipeline >= Self.pipelineVersion && Self.messagePath(ofAttachment: $0.path) == nil
+                && !FileManager.default.fileExists(atPath: $0.path)
         }) {
             try store.moveDocument(from: moved.path, to: path)
+            try moveAttachments(from: moved.path, to: path)
             return .renamed(from: moved.path)
         }
         let document = try extract(path)
@@ -196,6 +208,18 @@ public final class Indexer {
                 + "once nothing is writing to it.", path: path)
         }
         try extraction.checkPageText(of: document, path: path)
+        if document.format == .email {
+            // Attachments first: the message's own hash, stored last, marks the whole
+            // message as done, so an interrupted run redoes its attachments next time.
+            attachments = try indexAttachments(ofMessageAt: path, report: &report)
+        }
+        let byteSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        return try store(document, path: path, contentHash: hash, byteSize: byteSize, report: &report)
+    }
+
+    /// Chunks, embeds and stores `document` under `path` in one transaction.
+    func store(_ document: ExtractedDocument, path: String, contentHash hash: String, byteSize: Int?,
+               report: inout IndexReport) throws -> FileOutcome {
         let textBytes = document.pages.reduce(0) { $0 + $1.text.utf8.count }
         guard textBytes <= maximumTextBytes else {
             throw DocQAError(.fileTooLarge,
@@ -216,7 +240,6 @@ public final class Indexer {
             })
         }
         let pageCount = document.format == .pdf ? document.pages.count : nil
-        let byteSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
                                   pageCount: pageCount, byteSize: byteSize, title: document.title,
                                   pageOffsets: document.format == .pdf ? document.pageOffsets : nil,
@@ -239,16 +262,20 @@ public final class Indexer {
     private func prune(under paths: [String], seen: Set<String>) throws -> [String] {
         let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         func isInside(_ path: String) -> Bool {
-            roots.contains { root in path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
+            let file = Self.messagePath(ofAttachment: path) ?? path
+            return roots.contains { root in file == root || file.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
         }
         var removed: [String] = []
         for document in try store.documents() {
-            guard isInside(document.path), !FileManager.default.fileExists(atPath: document.path) else { continue }
+            // An attachment lives as long as its message does.
+            let file = Self.messagePath(ofAttachment: document.path) ?? document.path
+            guard isInside(document.path), !FileManager.default.fileExists(atPath: file) else { continue }
             try store.removeDocument(atPath: document.path)
             removed.append(document.path)
         }
         let gone = try store.fileStates().map(\.path).filter {
-            isInside($0) && !seen.contains($0) && !FileManager.default.fileExists(atPath: $0)
+            isInside($0) && !seen.contains($0)
+                && !FileManager.default.fileExists(atPath: Self.messagePath(ofAttachment: $0) ?? $0)
         }
         try store.removeFileStates(atPaths: gone)
         return removed
