@@ -140,6 +140,11 @@ enum JSONOutput {
                 } ?? .null),
                 ("declineReason", answer.check.declineReason.map(JSON.string) ?? .null),
                 ("draft", .string(answer.draft)),
+                ("retryDraft", answer.check.retryDraft.map(JSON.string) ?? .null),
+                ("retryAnswersQuestion", answer.check.retryAnswersQuestion.map(JSON.double) ?? .null),
+                ("retryDeclineReason", answer.check.retryDeclineReason.map(JSON.string) ?? .null),
+                ("firstDraft", answer.check.firstDraft.map(JSON.string) ?? .null),
+                ("firstDeclineReason", answer.check.firstDeclineReason.map(JSON.string) ?? .null),
             ])),
             ("sources", .array(answer.sources.map { source in
                 .object([
@@ -161,6 +166,7 @@ enum JSONOutput {
                 ("generatedTokens", .int(timings.generatedTokens)),
                 ("generationSeconds", .double(timings.generationSeconds)),
                 ("checkSeconds", .double(timings.checkSeconds)),
+                ("retrySeconds", .double(timings.retrySeconds)),
                 ("totalSeconds", .double(totalSeconds)),
             ])),
         ]
