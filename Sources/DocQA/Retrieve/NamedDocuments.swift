@@ -96,23 +96,66 @@ public struct NamedDocuments: Sendable, Equatable {
 
     /// Runs of letters or of digits (with dots between digits), each with its parts:
     /// "GPLv3" gives "gpl" and "3", "lgpl-2.1" "lgpl" and "2.1", "2.0" gives "2".
+    ///
+    /// A hand-written scan, not a `Regex`: this runs over every document's name for every
+    /// question, and the regex version made naming documents cost ~0.4 ms per document
+    /// (most of `search`'s time at a few thousand documents, Benchmarks/scale).
     private static func tokens(_ text: String) -> [(original: String, parts: [String], hasDigits: Bool)] {
+        let characters = Array(text)
         var result: [(String, [String], Bool)] = []
-        for match in text.matches(of: #/[\p{L}\p{N}]+(?:\.\d+)*/#) {
-            let original = String(match.output)
-            var parts: [String] = []
-            for piece in original.matches(of: #/\p{L}+|\d+(?:\.\d+)*/#) {
-                var part = String(piece.output).lowercased()
-                if part.first?.isNumber == true {
-                    while part.hasSuffix(".0") { part.removeLast(2) }
-                } else if part.count > 2, part.hasSuffix("v"),
-                          original[piece.range.upperBound...].first?.isNumber == true {
-                    part.removeLast()  // "GPLv3": the "v" belongs to the version
-                }
-                parts.append(part)
-            }
-            result.append((original, parts, original.contains(where: \.isNumber)))
+        var start = 0
+        while start < characters.count {
+            guard isWordCharacter(characters[start]) else { start += 1; continue }
+            var end = start
+            while end < characters.count, isWordCharacter(characters[end]) { end += 1 }
+            end = afterDottedDigits(characters, from: end)
+            let original = characters[start..<end]
+            result.append((String(original), parts(of: original), original.contains(where: \.isNumber)))
+            start = end
         }
         return result
     }
+
+    /// The runs of letters, and of digits with dotted digits after them, in one token.
+    private static func parts(of token: ArraySlice<Character>) -> [String] {
+        var parts: [String] = []
+        var index = token.startIndex
+        while index < token.endIndex {
+            if token[index].isLetter {
+                var end = index
+                while end < token.endIndex, token[end].isLetter { end += 1 }
+                var part = String(token[index..<end]).lowercased()
+                if part.count > 2, part.hasSuffix("v"), end < token.endIndex, token[end].isNumber {
+                    part.removeLast()  // "GPLv3": the "v" belongs to the version
+                }
+                parts.append(part)
+                index = end
+            } else if isDigit(token[index]) {
+                var end = index
+                while end < token.endIndex, isDigit(token[end]) { end += 1 }
+                end = afterDottedDigits(token, from: end)
+                var part = String(token[index..<end])
+                while part.hasSuffix(".0") { part.removeLast(2) }
+                parts.append(part)
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return parts
+    }
+
+    /// The index after any ".digits" groups that start at `index`.
+    private static func afterDottedDigits<C: RandomAccessCollection<Character>>(_ characters: C, from index: C.Index) -> C.Index {
+        var end = index
+        while end != characters.endIndex, characters[end] == ".",
+              characters.index(after: end) != characters.endIndex, isDigit(characters[characters.index(after: end)]) {
+            end = characters.index(after: end)
+            while end != characters.endIndex, isDigit(characters[end]) { end = characters.index(after: end) }
+        }
+        return end
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber }
+    private static func isDigit(_ character: Character) -> Bool { character.isNumber && character.wholeNumberValue != nil }
 }
