@@ -18,11 +18,13 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib",
                        providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract",
+                       providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
         // libcsv ships no pkg-config file; its header and library are on the default paths.
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
         .target(
             name: "DocQA",
-            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV"]
+            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CTesseract"]
         ),
         .executableTarget(
             name: "docqa",
@@ -32,6 +34,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "docqa-knn-bench", dependencies: ["DocQA"], path: "Benchmarks/KNN"),
+        .executableTarget(name: "docqa-ocr-bench", dependencies: ["DocQA"], path: "Benchmarks/OCR"),
         // Temporary folders and repository paths for both test targets; depends on nothing.
         .target(
             name: "DocQATestSupport",

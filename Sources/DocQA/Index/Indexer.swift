@@ -23,6 +23,9 @@ public struct IndexReport: Sendable, Equatable {
     public var chunks = 0
     public var embeddedTokens = 0
     public var seconds = 0.0
+    /// Pages read with OCR, and the seconds spent drawing and reading them (part of `seconds`).
+    public var ocrPages = 0
+    public var ocrSeconds = 0.0
     /// The run was asked to stop before it had handled every file (and pruned nothing).
     public var interrupted = false
 
@@ -58,10 +61,14 @@ public final class Indexer {
     /// their document's title and section headings (128-token chunks).
     /// 3: a line without letters ("2024.", "4,500") is a running line only as a page's
     /// first or last line; pipeline 2 could drop such lines from inside a page's zone.
-    public static let pipelineVersion = 3
+    /// 4: scanned PDF pages are read with OCR (a PDF with some scanned pages was stored
+    /// with those pages empty).
+    public static let pipelineVersion = 4
 
     public let store: IndexStore
     public let embedder: Embedder
+    /// Reads scanned PDF pages with OCR, loading Tesseract once for the whole run.
+    public let scans: ScannedPageReader
     /// Chunks embedded per call; bounds memory for very large documents.
     public var embeddingBatch = 64
     /// Files larger than this are reported and skipped, unread: a stray disk image or
@@ -74,10 +81,13 @@ public final class Indexer {
     /// changes; tests change the file here.
     var extracted: (String) -> Void = { _ in }
 
+    /// `ocr` says which PDF pages are read with OCR (see ``OCRPolicy``); it applies to the
+    /// files this indexer reads, not to unchanged files already indexed.
     /// - Throws: `.embeddingModelMismatch` when the index was built with another model.
-    public init(store: IndexStore, embedder: Embedder) throws {
+    public init(store: IndexStore, embedder: Embedder, ocr: OCRPolicy = .auto) throws {
         self.store = store
         self.embedder = embedder
+        self.scans = ScannedPageReader(policy: ocr)
         try store.bindEmbeddingModel(embedder.info)
     }
 
@@ -94,6 +104,7 @@ public final class Indexer {
         let clock = ContinuousClock()
         let start = clock.now
         let tokensBefore = embedder.tokensEmbedded
+        let ocrPagesBefore = scans.pagesRead, ocrSecondsBefore = scans.seconds
         var report = IndexReport()
         func record(_ path: String, _ outcome: FileOutcome) {
             report.outcomes.append((path, outcome))
@@ -134,6 +145,8 @@ public final class Indexer {
         }
         try store.recordFileStates(pendingStates)
         report.embeddedTokens = embedder.tokensEmbedded - tokensBefore
+        report.ocrPages = scans.pagesRead - ocrPagesBefore
+        report.ocrSeconds = scans.seconds - ocrSecondsBefore
         let elapsed = start.duration(to: clock.now).components
         report.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         return report
@@ -180,7 +193,7 @@ public final class Indexer {
             try store.moveDocument(from: moved.path, to: path)
             return .renamed(from: moved.path)
         }
-        let document = try DocumentExtractor.extract(fileAt: path)
+        let document = try DocumentExtractor.extract(fileAt: path, scans: scans)
         extracted(path)
         // A file written to while it was read could give text from two versions, stored
         // under a hash of neither: hash it again, and leave it for the next run if it moved.
@@ -213,7 +226,7 @@ public final class Indexer {
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
                                   pageCount: pageCount, byteSize: byteSize, title: document.title,
                                   pageOffsets: document.format == .pdf ? document.pageOffsets : nil,
-                                  chunks: chunks, vectors: vectors)
+                                  chunks: chunks, vectors: vectors, ocrConfidences: document.ocrConfidences)
         report.pages += document.pages.count
         report.chunks += chunks.count
         return .indexed(chunks: chunks.count, pages: pageCount)
