@@ -255,7 +255,7 @@ def main(argv):
             typed = os.path.join(folder, "typed.pdf")
             write_pdf(typed, [(text_page(lines), None) for lines in EXHIBIT_PAGES])
             # A fax: 200 dpi, black and white, slightly skewed.
-            scan(typed, EXHIBIT, [1, 2], dpi=200, angle=0.5, noise=0.002, bilevel=True, seed=24)
+            scan(typed, EXHIBIT, [1, 2], dpi=200, angle=0.5, noise=0.001, bilevel=True, seed=24)
         print("wrote %s (%d bytes)" % (os.path.relpath(EXHIBIT, ROOT), os.path.getsize(EXHIBIT)))
         return 0
     if argv[:1] == ["scan"] and len(argv) >= 3:

@@ -62,7 +62,7 @@ public enum Repository {
     /// The sample files, as docqa stores them (absolute paths).
     public static let caseFileDocuments = [
         "amendment-1.pdf", "case-memo.md", "demand-letter.pdf",
-        "deposition-excerpt.txt", "email-thread.txt", "supply-agreement.pdf",
+        "deposition-excerpt.txt", "email-thread.txt", "inspection-report-scan.pdf", "supply-agreement.pdf",
     ].map { caseFile + "/" + $0 }
 
     /// Words from the sample documents that must never reach stderr or a log.

@@ -133,7 +133,7 @@ struct DocumentWalkerTests {
         #expect(found.problems.isEmpty)
         #expect(found.files.map { URL(fileURLWithPath: $0).lastPathComponent } == [
             "blank.pdf", "bom-crlf.txt", "damaged.pdf", "encrypted.pdf", "hidden-text.pdf",
-            "latin1.txt", "not-a-pdf.pdf", "three-pages.pdf", "utf16le.txt", "utf8.txt",
+            "latin1.txt", "not-a-pdf.pdf", "stamped-scan.pdf", "three-pages.pdf", "utf16le.txt", "utf8.txt",
         ])
     }
 }

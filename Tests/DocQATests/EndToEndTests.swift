@@ -14,7 +14,7 @@ private enum SampleIndex {
             let indexer = try Indexer(store: IndexStore(path: path, create: true),
                                       embedder: Embedder(modelPath: TestModels.embeddingModelPath))
             let report = try indexer.index(paths: [Repository.caseFile])
-            guard report.failures.isEmpty, report.indexedCount == 6 else {
+            guard report.failures.isEmpty, report.indexedCount == 7 else {
                 return .failure(DocQAError(.invalidArgument, "indexing the samples gave \(report.outcomes)"))
             }
             return .success(path)
@@ -46,17 +46,19 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
 }
 
 @Suite struct EndToEndTests {
-    /// The sample case file indexes completely: 6 documents, every PDF page accounted for.
+    /// The sample case file indexes completely: 7 documents, every PDF page accounted for
+    /// (the scanned exhibit's through OCR).
     @Test func samplesIndex() throws {
         let store = try IndexStore(path: try SampleIndex.built.get(), create: false)
         let documents = try store.documents()
-        #expect(documents.count == 6)
+        #expect(documents.count == 7)
         let pages = Dictionary(uniqueKeysWithValues: documents.map {
             (URL(fileURLWithPath: $0.path).lastPathComponent, $0.pageCount)
         })
         #expect(pages["supply-agreement.pdf"] == 6)
         #expect(pages["amendment-1.pdf"] == 3)
         #expect(pages["demand-letter.pdf"] == 4)
+        #expect(pages["inspection-report-scan.pdf"] == 2)
         #expect(pages["email-thread.txt"] == .some(nil))
         #expect(documents.allSatisfy { $0.path.hasPrefix("/") && $0.chunkCount > 0 })
     }

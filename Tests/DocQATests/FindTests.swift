@@ -55,7 +55,7 @@ private enum FindIndex {
         let indexer = try Indexer(store: IndexStore(path: path, create: true),
                                   embedder: Embedder(modelPath: TestModels.embeddingModelPath))
         let report = try indexer.index(paths: [Repository.caseFile, folder.file("purpose")])
-        guard report.failures.isEmpty, report.indexedCount == 8 else {
+        guard report.failures.isEmpty, report.indexedCount == 9 else {
             throw DocQAError(.invalidArgument, "indexing for the find tests gave \(report.outcomes)")
         }
         return path

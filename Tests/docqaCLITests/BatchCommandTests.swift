@@ -41,7 +41,7 @@ extension ModelBackedTests {
             #expect((run["chatModel"] as? [String: Any])?["sha256"] as? String
                     == "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046")
             #expect(((run["index"] as? [String: Any])?["digest"] as? String)?.count == 64)
-            #expect((run["index"] as? [String: Any])?["documents"] as? Int == 6)
+            #expect((run["index"] as? [String: Any])?["documents"] as? Int == 7)
             #expect(rows[1...].map { $0["id"] as? String } == ["cap", "law", "none"])
             #expect((rows[1]["answer"] as? String)?.contains("750,000") == true, "\(rows[1])")
             let citations = try #require(rows[1]["citations"] as? [[String: Any]])

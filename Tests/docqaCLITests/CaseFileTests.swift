@@ -10,18 +10,24 @@ extension ModelBackedTests {
     struct CaseFileTests {
         static let question = "What is the liability cap?"
 
-        /// `docqa index` on the case file exits 0, lists each of the six files on stderr (and
-        /// nothing from inside them), and prints a two-line summary on stdout.
+        /// `docqa index` on the case file exits 0, lists each of the seven files on stderr (and
+        /// nothing from inside them), each page of the scanned exhibit as it is read with OCR,
+        /// and prints a two-line summary and an OCR line on stdout.
         @Test func indexReportsEveryFile() async throws {
             let sample = try SampleIndex.shared()
             let result = try await sample.indexRun()
             #expect(result.status == 0, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            try #require(lines.count == 2, "\(result)")
-            #expect(lines[0].hasPrefix("6 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
-            #expect(lines[0].contains("(16 pages, "), "\(result)")
-            #expect(lines[1].hasPrefix("Index \(sample.path) holds 6 documents, "), "\(result)")
-            #expect(result.stderrLines.count == 6, "\(result)")
+            try #require(lines.count == 3, "\(result)")
+            #expect(lines[0].hasPrefix("7 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
+            #expect(lines[0].contains("(18 pages, "), "\(result)")
+            #expect(lines[1].hasPrefix("Index \(sample.path) holds 7 documents, "), "\(result)")
+            #expect(lines[2].hasPrefix("OCR: 2 pages in "), "\(result)")
+            #expect(result.stderrLines.count == 9, "\(result)")
+            let scan = Repository.caseFile + "/inspection-report-scan.pdf"
+            #expect(result.stderrLines.contains("ocr        \(scan) page 1 of 2"), "\(result)")
+            #expect(result.stderrLines.contains("ocr        \(scan) page 2 of 2"), "\(result)")
+            #expect(result.stderrLines.contains { $0.hasPrefix("indexed    \(scan) (2 pages, 2 read by OCR, ") }, "\(result)")
             for document in Repository.caseFileDocuments {
                 #expect(result.stderrLines.contains { $0.hasPrefix("indexed    \(document) (") }, "\(document): \(result)")
             }
@@ -179,7 +185,7 @@ extension ModelBackedTests {
             #expect(!result.stdout.contains("\nSources:\n"), "\(result)")
         }
 
-        /// `eval --json` on the sample questions: retrieval scores for the 33 answerable
+        /// `eval --json` on the sample questions: retrieval scores for the 36 answerable
         /// questions, one row per question, and the page recall the samples have held.
         @Test func evalRetrievalJSON() async throws {
             let index = try await SampleIndex.shared().ready()
@@ -187,10 +193,10 @@ extension ModelBackedTests {
             let result = try await ChildProcess.docqa(["eval", Repository.questions, "--index", index, "--json"], in: folder)
             #expect(result.status == 0, "\(result)")
             let output = try jsonObject(result.stdout)
-            #expect(output["questions"] as? Int == 38)
-            #expect(try jsonObjects(output, "rows").count == 38)
+            #expect(output["questions"] as? Int == 41)
+            #expect(try jsonObjects(output, "rows").count == 41)
             let retrieval = try #require(output["retrieval"] as? [String: Any])
-            #expect(retrieval["answerable"] as? Int == 33)
+            #expect(retrieval["answerable"] as? Int == 36)
             #expect((retrieval["pageRecallAt5"] as? Double).map { $0 >= 0.9 } == true, "\(retrieval)")
             #expect((retrieval["pageMRR"] as? Double).map { $0 >= 0.75 } == true, "\(retrieval)")
             #expect(output["answers"] == nil, "no answers without --answers")
@@ -259,8 +265,8 @@ extension ModelBackedTests {
             }
         }
 
-        /// `status --json` lists the six documents with format, pages, chunks and hash, and
-        /// the embedding model that built the index.
+        /// `status --json` lists the seven documents with format, pages, chunks, hash and
+        /// pages read by OCR, the embedding model that built the index, and no poorly read page.
         @Test func statusJSON() async throws {
             let index = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
@@ -268,7 +274,9 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
             let output = try jsonObject(result.stdout)
-            #expect(Set(output.keys) == ["index", "embeddingModel", "documents", "notIndexed"])
+            #expect(Set(output.keys) == ["index", "embeddingModel", "documents", "notIndexed", "ocrConfidenceFloor",
+                                         "lowConfidencePages"])
+            #expect(try jsonObjects(output, "lowConfidencePages").isEmpty, "\(result)")
             #expect(try jsonObjects(output, "notIndexed").isEmpty)
             #expect(output["index"] as? String == index)
             let model = try #require(output["embeddingModel"] as? [String: Any])
@@ -277,7 +285,10 @@ extension ModelBackedTests {
             let documents = try jsonObjects(output, "documents")
             #expect(documents.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
             for document in documents {
-                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current", "stale"])
+                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current", "stale",
+                                               "ocrPages"])
+                let isScan = (document["path"] as? String)?.hasSuffix("-scan.pdf") == true
+                #expect(document["ocrPages"] as? Int == (isScan ? 2 : 0), "\(document)")
                 #expect(document["current"] as? Bool == true)
                 #expect(document["stale"] as? Bool == false)
                 let isPDF = (document["path"] as? String)?.hasSuffix(".pdf") == true
@@ -296,15 +307,16 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            try #require(lines.count == 9, "\(result)")
+            try #require(lines.count == 10, "\(result)")
             #expect(lines[0] == "Index: \(index)")
             #expect(lines[1] == "Embedding model: all-MiniLM-L6-v2 (384 dimensions)")
-            #expect(lines[2].hasPrefix("6 documents, "), "\(result)")
+            #expect(lines[2].hasPrefix("7 documents, "), "\(result)")
+            #expect(lines.contains { $0.hasPrefix("  \(Repository.caseFile)/inspection-report-scan.pdf (2 pages, 2 read by OCR, ") })
             #expect(lines.contains { $0.hasPrefix("  \(Repository.caseFile)/supply-agreement.pdf (6 pages, ") })
         }
 
         /// Indexing the same folder again (into a copy of the index) changes nothing:
-        /// `--json` reports indexed 0, unchanged 6, and stderr lists each file as unchanged.
+        /// `--json` reports indexed 0, unchanged 7, and stderr lists each file as unchanged.
         @Test func reindexingReportsAllUnchanged() async throws {
             let shared = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
@@ -316,10 +328,11 @@ extension ModelBackedTests {
             let summary = try jsonObject(result.stdout)
             #expect(summary["index"] as? String == index)
             #expect(summary["indexed"] as? Int == 0, "\(result)")
-            #expect(summary["unchanged"] as? Int == 6, "\(result)")
+            #expect(summary["unchanged"] as? Int == 7, "\(result)")
             #expect(summary["removed"] as? Int == 0, "\(result)")
             #expect(summary["failed"] as? Int == 0, "\(result)")
-            #expect(summary["totalDocuments"] as? Int == 6, "\(result)")
+            #expect(summary["totalDocuments"] as? Int == 7, "\(result)")
+            #expect(summary["ocrPages"] as? Int == 0, "unchanged files are not read again: \(result)")
             let files = try jsonObjects(summary, "files")
             #expect(files.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
             #expect(files.allSatisfy { $0["status"] as? String == "unchanged" }, "\(result)")

@@ -54,11 +54,16 @@ public enum DocumentExtractor {
         guard document.hasText else {
             switch document.format {
             case .pdf:
-                let read = document.pages.contains { $0.ocrConfidence != nil }
-                throw DocQAError(.emptyDocument, read
-                    ? "OCR found no text on this file's pages; check that it is a legible scan."
-                    : "this file has no extractable text (is it a scanned image? index it with --ocr auto).",
-                    path: path)
+                let message = if document.pages.contains(where: { $0.ocrConfidence != nil }) {
+                    "OCR found no text on this file's pages; check that it is a legible scan."
+                } else if let scans, scans.policy != .never {
+                    "this file has no text and no pages that look scanned (are its pages blank?); "
+                        + "if it is a scan, index it with --ocr always."
+                } else {
+                    "this file has no extractable text (is it a scanned image? index it with --ocr auto "
+                        + "to read it with OCR)."
+                }
+                throw DocQAError(.emptyDocument, message, path: path)
             case .text:
                 throw DocQAError(.emptyDocument,
                     "this file has no text; add content to it or leave it out.", path: path)

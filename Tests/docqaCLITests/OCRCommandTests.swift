@@ -1,0 +1,78 @@
+import DocQATestSupport
+import Foundation
+import Testing
+
+/// Scanned PDFs through the built `docqa`: `index` reads them with OCR and says so page
+/// by page, `search --json` finds their facts on the right page marked `"ocr": true`,
+/// `status` counts OCR'd pages, and `--ocr never` leaves them unread as before.
+@Suite("docqa OCR of scanned pages")
+struct OCRCommandTests {
+    /// The scanned exhibit and a stamped scan are indexed with OCR; search puts the
+    /// exhibit's gauge serial on page 2 and the stamped scan's order numbers on page 1,
+    /// both marked as OCR with a confidence; status --json counts the OCR'd pages.
+    @Test func scannedFactsAreFoundOnTheirPage() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        let exhibit = try folder.copy(Repository.caseFile + "/inspection-report-scan.pdf", to: "docs/inspection-report-scan.pdf")
+        let stamped = try folder.copy(Repository.fixture("stamped-scan.pdf"), to: "docs/stamped-scan.pdf")
+        let index = folder.file("x.sqlite")
+        let run = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder,
+                                               timeout: ChildProcess.modelTimeout)
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderrLines.contains("ocr        \(exhibit) page 2 of 2"), "\(run)")
+        #expect(run.stderrLines.contains { $0.hasPrefix("indexed    \(stamped) (1 page, 1 read by OCR, ") }, "\(run)")
+        #expect(run.stdout.contains("\nOCR: 3 pages in "), "\(run)")
+        expectNoDocumentText(in: run, also: ["PG-5521", "Gideon"])
+
+        let gauge = try await ChildProcess.docqa(["search", "pressure gauge serial number PG-5521", "--index", index,
+                                                  "--json", "--top-k", "3"], in: folder)
+        let top = try #require(try jsonObjects(try jsonObject(gauge.stdout), "results").first, "\(gauge)")
+        #expect(top["path"] as? String == exhibit && top["pageStart"] as? Int == 2, "\(gauge)")
+        #expect(top["ocr"] as? Bool == true, "\(gauge)")
+        #expect((top["ocrConfidence"] as? Int).map { (1...100).contains($0) } == true, "\(gauge)")
+        #expect((top["text"] as? String)?.contains("PG-5521") == true, "\(gauge)")
+
+        let orders = try await ChildProcess.docqa(["search", "late delivery credit for CMS-4488", "--index", index,
+                                                   "--json", "--top-k", "1"], in: folder)
+        let hit = try #require(try jsonObjects(try jsonObject(orders.stdout), "results").first, "\(orders)")
+        #expect(hit["path"] as? String == stamped && hit["pageStart"] as? Int == 1 && hit["ocr"] as? Bool == true, "\(orders)")
+
+        let status = try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder)
+        let documents = try jsonObjects(try jsonObject(status.stdout), "documents")
+        #expect(Dictionary(uniqueKeysWithValues: documents.map { ($0["path"] as? String ?? "", $0["ocrPages"] as? Int ?? -1) })
+                == [exhibit: 2, stamped: 1], "\(status)")
+        #expect(try jsonObject(status.stdout)["ocrConfidenceFloor"] as? Int == 60)
+    }
+
+    /// `--ocr never`: the image-only exhibit fails as "no extractable text" with a hint
+    /// to use OCR, the stamped scan is indexed with its stamp only and `"ocr": false`.
+    @Test func ocrNeverLeavesScansUnread() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        let exhibit = try folder.copy(Repository.caseFile + "/inspection-report-scan.pdf", to: "docs/inspection-report-scan.pdf")
+        let stamped = try folder.copy(Repository.fixture("stamped-scan.pdf"), to: "docs/stamped-scan.pdf")
+        let index = folder.file("x.sqlite")
+        let run = try await ChildProcess.docqa(["index", "docs", "--index", index, "--ocr", "never", "--json"], in: folder)
+        #expect(run.status == 1, "\(run)")
+        #expect(!run.stderr.contains("ocr        "), "\(run)")
+        let summary = try jsonObject(run.stdout)
+        #expect(summary["ocrPages"] as? Int == 0, "\(run)")
+        let files = try jsonObjects(summary, "files")
+        let failed = try #require(files.first { $0["path"] as? String == exhibit })
+        #expect(failed["code"] as? String == "empty-document", "\(run)")
+        #expect((failed["error"] as? String)?.contains("--ocr auto") == true, "\(run)")
+        #expect(files.first { $0["path"] as? String == stamped }?["status"] as? String == "indexed", "\(run)")
+        let search = try await ChildProcess.docqa(["search", "CORV-0004125", "--index", index, "--json"], in: folder)
+        let hit = try #require(try jsonObjects(try jsonObject(search.stdout), "results").first, "\(search)")
+        #expect(hit["ocr"] as? Bool == false && hit["ocrConfidence"] is NSNull, "\(search)")
+        #expect(hit["text"] as? String == "CORV-0004125", "\(search)")
+    }
+
+    /// `--ocr` takes only auto, always or never.
+    @Test func ocrOptionIsValidated() async throws {
+        let folder = try TestFolder()
+        let result = try await ChildProcess.docqa(["index", "docs", "--ocr", "sometimes"], in: folder)
+        #expect(result.status == 64, "\(result)")
+        #expect(result.stderr.contains("sometimes"), "\(result)")
+    }
+}
