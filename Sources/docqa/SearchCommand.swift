@@ -20,7 +20,7 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var embedding: EmbeddingOptions
     @OptionGroup var retrieval: RetrievalOptions
 
-    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"chunkId\",\"score\",\"text\"}]}.")
+    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"text\"}]}.")
     var json = false
 
     func validate() throws {
@@ -43,7 +43,8 @@ struct SearchCommand: ParsableCommand {
             }
             for (rank, result) in results.enumerated() {
                 let hit = result.chunk
-                print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score)))")
+                let ocr = hit.ocrConfidence.map { ", read by OCR, confidence \($0)" } ?? ""
+                print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score))\(ocr))")
                 let snippet = hit.text.split(whereSeparator: \.isNewline).joined(separator: " ")
                 print("   " + String(snippet.prefix(300)) + (snippet.count > 300 ? "…" : ""))
             }

@@ -175,11 +175,12 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         let indexer = try Indexer(store: store, embedder: Embedder(modelPath: TestModels.embeddingModelPath))
 
         let first = try indexer.index(paths: [copy])
-        #expect(first.indexedCount == 6)
+        #expect(first.indexedCount == 7)
         let chunksBefore = try store.counts().chunks
 
         let second = try indexer.index(paths: [copy])
-        #expect(second.unchangedCount == 6 && second.indexedCount == 0)
+        #expect(second.unchangedCount == 7 && second.indexedCount == 0)
+        #expect(second.ocrPages == 0, "an unchanged scan is not read again")
         #expect(try store.counts().chunks == chunksBefore)
 
         let memo = copy + "/case-memo.md"
@@ -187,9 +188,9 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
             .write(toFile: memo, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: copy + "/email-thread.txt")
         let third = try indexer.index(paths: [copy])
-        #expect(third.indexedCount == 1 && third.unchangedCount == 4 && third.removedCount == 1)
+        #expect(third.indexedCount == 1 && third.unchangedCount == 5 && third.removedCount == 1)
         #expect(third.outcomes.contains { $0.path == memo && $0.outcome != .unchanged })
-        #expect(try store.counts().documents == 5)
+        #expect(try store.counts().documents == 6)
         #expect(try store.documents().map(\.path) == Set(try store.documents().map(\.path)).sorted())
         #expect(try store.keywordSearch("mediation May", limit: 3).first?.path == memo)
     }

@@ -75,7 +75,8 @@ private struct ExtractedText {
     var pageStarts: [Int]?
 
     init(path: String) throws {
-        let document = try DocumentExtractor.extract(fileAt: path)
+        // OCR as the index reads the scanned exhibit: Tesseract gives the same text each time.
+        let document = try DocumentExtractor.extract(fileAt: path, scans: ScannedPageReader(policy: .auto))
         self.path = path
         format = document.format
         text = document.pages.map(\.text).joined(separator: "\n\n")

@@ -36,7 +36,7 @@ extension ModelBackedTests {
 
         /// `search --json --top-k 3` prints exactly `{"results":[…]}` with three results, best
         /// first, ranks 1…3, the documented keys, absolute paths, `null` pages for text files and
-        /// 1-based pages for PDFs; the liability-cap clause (supply-agreement.pdf page 4) is among them.
+        /// 1-based pages for PDFs, `"ocr": false` for text-layer passages; the liability-cap clause (supply-agreement.pdf page 4) is among them.
         @Test func searchJSON() async throws {
             let index = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
@@ -53,7 +53,10 @@ extension ModelBackedTests {
             try #require(results.count == 3, "\(result)")
             var scores: [Double] = []
             for (offset, hit) in results.enumerated() {
-                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "chunkId", "score", "text"])
+                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "chunkId", "score", "ocr",
+                                          "ocrConfidence", "text"])
+                // Only the scanned exhibit was read with OCR.
+                #expect(hit["ocr"] as? Bool == (hit["path"] as? String)?.hasSuffix("-scan.pdf"), "\(hit)")
                 #expect(hit["rank"] as? Int == offset + 1)
                 let path = try #require(hit["path"] as? String)
                 #expect(Repository.caseFileDocuments.contains(path), "not an absolute sample path: \(path)")
@@ -76,7 +79,7 @@ extension ModelBackedTests {
             }, "supply-agreement.pdf page 4 is not in the top 3: \(result)")
         }
 
-        /// Plain `search` prints one `N. path[:page]  (score S)` line per hit, each followed by an
+        /// Plain `search` prints one `N. path[:page]  (score S[, read by OCR, confidence C])` line per hit, each followed by an
         /// indented snippet.
         @Test func searchText() async throws {
             let index = try await SampleIndex.shared().ready()
@@ -88,7 +91,7 @@ extension ModelBackedTests {
             let lines = result.stdout.split(separator: "\n").map(String.init)
             try #require(lines.count == 4, "\(result)")
             for (rank, line) in [lines[0], lines[2]].enumerated() {
-                let match = try #require(line.wholeMatch(of: #/(\d+)\. (/\S+?)(:\d+(-\d+)?)?  \(score \d+\.\d{4}\)/#),
+                let match = try #require(line.wholeMatch(of: #/(\d+)\. (/\S+?)(:\d+(-\d+)?)?  \(score \d+\.\d{4}(, read by OCR, confidence \d+)?\)/#),
                                          "\(line)")
                 #expect(Int(match.1) == rank + 1)
                 #expect(Repository.caseFileDocuments.contains(String(match.2)))

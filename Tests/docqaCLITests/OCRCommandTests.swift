@@ -9,7 +9,8 @@ import Testing
 struct OCRCommandTests {
     /// The scanned exhibit and a stamped scan are indexed with OCR; search puts the
     /// exhibit's gauge serial on page 2 and the stamped scan's order numbers on page 1,
-    /// both marked as OCR with a confidence; status --json counts the OCR'd pages.
+    /// both marked as OCR with a confidence (in JSON and in the plain listing); status
+    /// --json counts the OCR'd pages.
     @Test func scannedFactsAreFoundOnTheirPage() async throws {
         try DefaultModels.require()
         let folder = try TestFolder()
@@ -31,6 +32,11 @@ struct OCRCommandTests {
         #expect(top["ocr"] as? Bool == true, "\(gauge)")
         #expect((top["ocrConfidence"] as? Int).map { (1...100).contains($0) } == true, "\(gauge)")
         #expect((top["text"] as? String)?.contains("PG-5521") == true, "\(gauge)")
+
+        let plain = try await ChildProcess.docqa(["search", "pressure gauge serial number PG-5521", "--index", index,
+                                                  "--top-k", "1"], in: folder)
+        #expect(plain.stdout.hasPrefix("1. \(exhibit):2  (score "), "\(plain)")
+        #expect(plain.stdout.contains(", read by OCR, confidence "), "\(plain)")
 
         let orders = try await ChildProcess.docqa(["search", "late delivery credit for CMS-4488", "--index", index,
                                                    "--json", "--top-k", "1"], in: folder)
