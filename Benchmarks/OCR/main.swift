@@ -8,7 +8,9 @@
 // Usage: docqa-ocr-bench --dpi 300 [--dump FOLDER] FILE.pdf...
 //   --dump  writes each drawn page as FOLDER/<file>-<page>.pgm and its text as .txt
 // Prints one tab-separated line per page on stdout:
-//   file  page  width  height  renderSeconds  ocrSeconds  confidence
+//   file  page  width  height  renderSeconds  ocrSeconds  confidence  renderCPU  ocrCPU
+// (wall-clock seconds, then CPU seconds of this process: on a shared machine the CPU
+// time is the steadier measure; with OMP_THREAD_LIMIT=1 Tesseract works on one thread).
 
 import DocQA
 import Foundation
@@ -30,6 +32,13 @@ guard !files.isEmpty else {
     exit(2)
 }
 
+/// CPU seconds this process has used, all threads (`CLOCK_PROCESS_CPUTIME_ID`).
+func cpuSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
@@ -44,15 +53,16 @@ do {
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         for index in 0..<pdf.pageCount {
             let page = try pdf.page(at: index)
-            let renderStart = clock.now
+            let renderStart = clock.now, renderCPU = cpuSeconds()
             let image = try page.render(dotsPerInch: dotsPerInch)
-            let ocrStart = clock.now
+            let ocrStart = clock.now, ocrCPU = cpuSeconds()
             let text = try recognizer.recognize(image)
-            let end = clock.now
+            let end = clock.now, endCPU = cpuSeconds()
             print([name, String(page.number), String(image.width), String(image.height),
                    String(format: "%.3f", seconds(renderStart.duration(to: ocrStart))),
                    String(format: "%.3f", seconds(ocrStart.duration(to: end))),
-                   String(text.meanConfidence)].joined(separator: "\t"))
+                   String(text.meanConfidence),
+                   String(format: "%.3f", ocrCPU - renderCPU), String(format: "%.3f", endCPU - ocrCPU)].joined(separator: "\t"))
             if let dump {
                 let base = (dump as NSString).appendingPathComponent("\(name)-\(page.number)")
                 _ = FileManager.default.createFile(atPath: base + ".pgm", contents: Data(image.pgm))

@@ -1,5 +1,6 @@
 import CTesseract
 import Foundation
+import Synchronization
 
 extension DocQAError.Code {
     /// Tesseract or its English data is missing or cannot start.
@@ -103,6 +104,8 @@ public final class TextRecognizer {
     /// - Throws: `DocQAError` with code `.ocrFailed` when Tesseract gives up on the image.
     public func recognize(_ image: PageImage) throws(DocQAError) -> RecognizedText {
         defer { TessBaseAPIClear(handle) }
+        SerialOpenMP.begin()
+        defer { SerialOpenMP.end() }
         image.pixels.withUnsafeBufferPointer { pixels in
             // Tesseract copies the bytes into its own image during SetImage.
             TessBaseAPISetImage(handle, pixels.baseAddress, Int32(image.width), Int32(image.height),
@@ -120,6 +123,35 @@ public final class TextRecognizer {
         }
         let confidence = text.contains(where: { !$0.isWhitespace }) ? Int(TessBaseAPIMeanTextConf(handle)) : 0
         return RecognizedText(text: text, meanConfidence: max(0, min(100, confidence)))
+    }
+}
+
+/// Keeps OpenMP parallel loops to one thread while any Tesseract engine is reading.
+///
+/// Tesseract's LSTM loops ask for four threads; on this project's measurements (a shared
+/// 2-core machine, BENCHMARKS.md "OCR") that cost 3.5 times the CPU time of running them
+/// serially and made a page 1.7 times slower. `OMP_THREAD_LIMIT=1` would do the same but
+/// is read only at process start and would hold back llama.cpp's threads too, so instead
+/// the process-wide max-active-levels is 0 from the first reader's start to the last
+/// reader's end and restored after (indexing never embeds while it reads a page).
+enum SerialOpenMP {
+    private static let state = Mutex<(readers: Int, saved: Int32)>((0, 0))
+
+    static func begin() {
+        state.withLock { state in
+            if state.readers == 0 {
+                state.saved = omp_get_max_active_levels()
+                omp_set_max_active_levels(0)
+            }
+            state.readers += 1
+        }
+    }
+
+    static func end() {
+        state.withLock { state in
+            state.readers -= 1
+            if state.readers == 0 { omp_set_max_active_levels(state.saved) }
+        }
     }
 }
 
