@@ -19,7 +19,8 @@ What it checks:
   * every PDF page has extractable text and a "Page N of M" footer, except the pages of
     the scanned files listed in SCANNED: they must have no text layer at all, and their
     text (for the footer and answer checks) is what `tesseract` reads from the page drawn
-    by `pdftoppm -r 300 -gray`, so an answer on a scanned page must survive OCR.
+    by `pdftoppm -r 150 -gray` (docqa's resolution), so an answer on a scanned page must
+    survive OCR.
   * text/Markdown files are valid UTF-8 without a BOM.
   * every sample file is mentioned in samples/README.md.
   * the samples folder is smaller than 1 MB.
@@ -85,8 +86,8 @@ def pdf_page_text(path, page):
 
 
 def ocr_page_text(path, page):
-    """The text tesseract reads on one page, drawn in gray at 300 dpi."""
-    image = run(["pdftoppm", "-r", "300", "-gray", "-f", str(page), "-l", str(page), path])
+    """The text tesseract reads on one page, drawn in gray at 150 dpi as docqa does."""
+    image = run(["pdftoppm", "-r", "150", "-gray", "-f", str(page), "-l", str(page), path])
     out = subprocess.run(["tesseract", "-", "-"], input=image, check=True, capture_output=True).stdout
     return out.decode("utf-8", "replace")
 
