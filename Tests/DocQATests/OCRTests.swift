@@ -186,4 +186,28 @@ private let exhibit = Repository.caseFile + "/inspection-report-scan.pdf"
             #expect(try store.ocrPages().isEmpty)
         }
     }
+
+    /// Asked to stop while a scan is being read, indexing stops before its next page: the
+    /// run is marked interrupted and the scan is neither stored nor recorded as failed, so
+    /// the next run reads it whole.
+    @Test func stopIsHeardBetweenScannedPages() throws {
+        try withTemporaryFolder { folder in
+            try FileManager.default.createDirectory(atPath: folder + "/docs", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: exhibit, toPath: folder + "/docs/scan.pdf")
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let indexer = try Indexer(store: store, embedder: Embedder(modelPath: TestModels.embeddingModelPath))
+            var pagesStarted = 0
+            indexer.scans.willRead = { _, _, _ in pagesStarted += 1 }
+            let report = try indexer.index(paths: [folder + "/docs"], shouldStop: { pagesStarted >= 1 })
+            #expect(report.interrupted)
+            #expect(pagesStarted == 1)
+            #expect(report.outcomes.isEmpty, "\(report.outcomes)")
+            #expect(try store.documents().isEmpty)
+            #expect(try store.fileStates().isEmpty)
+
+            let resumed = try indexer.index(paths: [folder + "/docs"])
+            #expect(!resumed.interrupted && resumed.indexedCount == 1 && resumed.ocrPages == 2)
+            #expect(try store.ocrPages().map(\.page) == [1, 2])
+        }
+    }
 }

@@ -23,6 +23,9 @@ public final class ScannedPageReader {
     /// Called before each page is read with OCR, with the file's path, the page number and
     /// the file's page count, so a slow run can show where it is.
     public var willRead: (_ path: String, _ page: Int, _ pageCount: Int) -> Void = { _, _, _ in }
+    /// Asked before each page: a long scan (a second a page) is left between two pages
+    /// when the run is asked to stop, rather than read to its end.
+    public var shouldStop: () -> Bool = { false }
 
     /// Pages read and seconds spent (drawing and recognising) since this reader was made.
     public private(set) var pagesRead = 0
@@ -75,8 +78,14 @@ public final class ScannedPageReader {
     ///
     /// - Throws: `DocQAError` with code `.ocrUnavailable` when Tesseract or its language
     ///   data is missing (the file cannot be read as it should; the message says what to
-    ///   install), `.renderFailed` or `.ocrFailed` when this one page cannot be drawn or read.
+    ///   install), `.renderFailed` or `.ocrFailed` when this one page cannot be drawn or read,
+    ///   `.ocrInterrupted` when ``shouldStop`` says to stop before the page.
     func read(_ page: PDFPage) throws(DocQAError) -> RecognizedText {
+        if shouldStop() {
+            throw DocQAError(.ocrInterrupted,
+                "reading this scanned file was stopped at page \(page.number); it was not stored, and the next run reads it again.",
+                path: page.document.path)
+        }
         willRead(page.document.path, page.number, page.document.pageCount)
         let clock = ContinuousClock()
         let start = clock.now

@@ -94,12 +94,13 @@ public final class Indexer {
     /// Indexes the supported files under `paths` and prunes indexed files under them
     /// that no longer exist. `progress` is called once per file, after it is handled.
     ///
-    /// `shouldStop` is asked before each file; when it says yes, the run ends there with
+    /// `shouldStop` is asked before each file (and before each page read with OCR, so a
+    /// long scan is left unstored between two pages); when it says yes, the run ends there with
     /// `interrupted` set: every file handled so far is stored, and nothing is pruned (the
     /// files not yet seen are not gone).
     /// - Throws: only for failures of the index itself (e.g. the disk is full); a bad
     ///   input file is a `.failed` outcome, not a thrown error.
-    public func index(paths: [String], shouldStop: () -> Bool = { false },
+    public func index(paths: [String], shouldStop: @escaping () -> Bool = { false },
                       progress: (String, FileOutcome) -> Void = { _, _ in }) throws -> IndexReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -115,6 +116,9 @@ public final class Indexer {
         // an unchanged folder writes nothing per file) and the walk's problems (after the
         // pruning, which clears the states of files gone from disk).
         var pendingStates: [(path: String, kind: FileState.Kind, error: DocQAError?)] = []
+        // A long scan is left between two pages when asked to stop, not read to its end.
+        scans.shouldStop = shouldStop
+        defer { scans.shouldStop = { false } }
         let (files, problems) = DocumentWalker.walk(paths)
         for problem in problems {
             record(problem.path ?? "", .failed(problem))
@@ -133,6 +137,10 @@ public final class Indexer {
                 let outcome = try indexFile(file, report: &report)
                 record(file, outcome)
                 if outcome == .unchanged { pendingStates.append((file, .unchanged, nil)) }
+            } catch let error as DocQAError where error.code == .ocrInterrupted {
+                // Stopped inside the file: it is not stored and not a failure; nothing is pruned.
+                report.interrupted = true
+                break
             } catch let error as DocQAError where Self.isFileProblem(error) {
                 record(file, .failed(error))
                 try store.recordFileStates([(file, FileState.Kind(recording: error), error)])

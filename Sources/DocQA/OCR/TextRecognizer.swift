@@ -9,6 +9,8 @@ extension DocQAError.Code {
     public static let ocrFailed = DocQAError.Code(rawValue: "ocr-failed")
     /// A page could not be drawn to pixels for OCR.
     public static let renderFailed = DocQAError.Code(rawValue: "render-failed")
+    /// Reading a scanned file was stopped between two pages because the run was asked to stop.
+    public static let ocrInterrupted = DocQAError.Code(rawValue: "ocr-interrupted")
 }
 
 /// What Tesseract read on one page image.
