@@ -10,7 +10,8 @@ struct OCRCommandTests {
     /// The scanned exhibit and a stamped scan are indexed with OCR; search puts the
     /// exhibit's gauge serial on page 2 and the stamped scan's order numbers on page 1,
     /// both marked as OCR with a confidence (in JSON and in the plain listing); status
-    /// --json counts the OCR'd pages.
+    /// --json counts the OCR'd pages, and a page under the confidence floor is listed by
+    /// status in text and JSON.
     @Test func scannedFactsAreFoundOnTheirPage() async throws {
         try DefaultModels.require()
         let folder = try TestFolder()
@@ -48,6 +49,25 @@ struct OCRCommandTests {
         #expect(Dictionary(uniqueKeysWithValues: documents.map { ($0["path"] as? String ?? "", $0["ocrPages"] as? Int ?? -1) })
                 == [exhibit: 2, stamped: 1], "\(status)")
         #expect(try jsonObject(status.stdout)["ocrConfidenceFloor"] as? Int == 60)
+        #expect(try jsonObjects(try jsonObject(status.stdout), "lowConfidencePages").isEmpty, "\(status)")
+
+        // A page read poorly (its recorded confidence lowered, as a bad scan would leave it)
+        // is listed by status, in text and JSON.
+        let lowered = try await ChildProcess.run("/usr/bin/python3", ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("UPDATE ocr_pages SET confidence = 41 WHERE page = 2 AND document_id = "
+                       "(SELECT id FROM documents WHERE path = ?)", (sys.argv[2],))
+            db.commit()
+            """, index, exhibit], in: folder)
+        try #require(lowered.status == 0, "\(lowered)")
+        let poor = try await ChildProcess.docqa(["status", "--index", index], in: folder)
+        #expect(poor.stdout.contains("1 pages read by OCR with low confidence (under 60 of 100)"), "\(poor)")
+        #expect(poor.stdout.contains("\n  \(exhibit):2 (confidence 41)\n"), "\(poor)")
+        let poorJSON = try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder)
+        let listed = try jsonObjects(try jsonObject(poorJSON.stdout), "lowConfidencePages")
+        #expect(listed.count == 1 && listed.first?["path"] as? String == exhibit && listed.first?["page"] as? Int == 2
+                && listed.first?["confidence"] as? Int == 41, "\(poorJSON)")
     }
 
     /// `--ocr never`: the image-only exhibit fails as "no extractable text" with a hint
