@@ -22,9 +22,15 @@ let package = Package(
                        providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
         // libcsv ships no pkg-config file; its header and library are on the default paths.
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CLibZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0",
+                       providers: [.apt(["libgmime-3.0-dev"])]),
         .target(
             name: "DocQA",
-            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CTesseract"]
+            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CLibXML2", "CLibZip", "CGMime", "CTesseract"]
         ),
         .executableTarget(
             name: "docqa",
@@ -35,6 +41,7 @@ let package = Package(
         ),
         .executableTarget(name: "docqa-knn-bench", dependencies: ["DocQA"], path: "Benchmarks/KNN"),
         .executableTarget(name: "docqa-ocr-bench", dependencies: ["DocQA"], path: "Benchmarks/OCR"),
+        .executableTarget(name: "docqa-extract-bench", dependencies: ["DocQA"], path: "Benchmarks/Extract"),
         // Temporary folders and repository paths for both test targets; depends on nothing.
         .target(
             name: "DocQATestSupport",

@@ -7,6 +7,14 @@ Needs only the Python standard library, poppler-utils (pdftotext, pdfinfo, pdfto
 `apt-get install -y poppler-utils`) and, for the scanned exhibit, the tesseract command
 (`apt-get install -y tesseract-ocr`). Exits 1 if any check fails.
 
+Formats: PDF pages are read with pdftotext; .txt/.md as UTF-8; .docx through
+zipfile + ElementTree (paragraph and footnote text); .html through html.parser,
+visible text only (no head, script, style, noscript, template, or elements with
+`hidden`, aria-hidden="true" or an inline display:none/visibility:hidden); .eml
+through the email package (headers and the text body), and each attachment of
+a message as a source of its own named "message.eml › name" (PDF attachments
+page by page).
+
 What it checks:
   * questions.jsonl: one JSON object per line with exactly the keys
     id, question, answer, sources; unique ids; at least 18 answerable and
@@ -28,13 +36,19 @@ It also warns (without failing) about PDF pages outside roughly 200-500 words.
 With --verbose it lists other places where each answer string also occurs.
 """
 
+import email
+import email.policy
+import html.parser
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import unicodedata
+import xml.etree.ElementTree as ET
+import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.join(ROOT, "samples")
@@ -42,6 +56,8 @@ QUESTIONS = os.path.join(SAMPLES, "questions.jsonl")
 # The documents docqa indexes; questions.jsonl names files relative to this folder.
 CASE_FILE = os.path.join(SAMPLES, "case-file")
 TEXT_EXTS = (".txt", ".md")
+OTHER_EXTS = (".docx", ".html", ".htm", ".eml")
+ATTACHMENT = " \u203a "  # "message.eml › attachment.pdf", as docqa cites attachments
 MAX_BYTES = 1_000_000
 MIN_ANSWERABLE, MIN_UNANSWERABLE = 18, 4
 # Image-only PDFs (scans without a text layer): checked through OCR.
@@ -92,6 +108,91 @@ def ocr_page_text(path, page):
     return out.decode("utf-8", "replace")
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_text(path):
+    """Paragraph text of word/document.xml and word/footnotes.xml, a paragraph a line."""
+    lines = []
+    with zipfile.ZipFile(path) as archive:
+        for part in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
+            if part not in archive.namelist():
+                continue
+            root = ET.fromstring(archive.read(part))
+            for p in root.iter(W + "p"):
+                lines.append("".join(t.text or "" for t in p.iter(W + "t")))
+    return "\n".join(lines)
+
+
+class VisibleText(html.parser.HTMLParser):
+    """The text a browser shows without style sheets (see the module docstring)."""
+    HIDDEN_TAGS = {"head", "script", "style", "noscript", "template"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.parts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        style = (a.get("style") or "").replace(" ", "").lower()
+        hidden = (tag in self.HIDDEN_TAGS or "hidden" in a or (a.get("aria-hidden") or "").lower() == "true"
+                  or "display:none" in style or "visibility:hidden" in style)
+        self.stack.append((tag, bool(hidden or (self.stack and self.stack[-1][1]))))
+        self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+        self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1][1]):
+            self.parts.append(data)
+
+
+def html_text(raw):
+    parser = VisibleText()
+    parser.feed(raw.decode("utf-8"))
+    parser.close()
+    return "".join(parser.parts)
+
+
+def load_message(name, path, texts, page_counts):
+    """A message's header block and text body, and its attachments as sources."""
+    message = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+    header = "\n".join("%s: %s" % (h, message[h]) for h in ("From", "To", "Cc", "Date", "Subject") if message[h])
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        fail("%s has no text body" % name)
+        return
+    content = body.get_content()
+    if body.get_content_type() == "text/html":
+        content = html_text(content.encode("utf-8"))
+    texts[(name, None)] = header + "\n\n" + content
+    ok()
+    for part in message.iter_attachments():
+        filename = part.get_filename()
+        if not filename:
+            continue
+        key = name + ATTACHMENT + filename
+        data = part.get_payload(decode=True)
+        if filename.endswith(".pdf"):
+            with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+                f.write(data)
+                f.flush()
+                n = pdf_page_count(f.name)
+                page_counts[key] = n
+                for p in range(1, n + 1):
+                    texts[(key, p)] = pdf_page_text(f.name, p)
+        elif filename.endswith(TEXT_EXTS):
+            texts[(key, None)] = data.decode("utf-8")
+        ok()
+
+
 def load_corpus():
     """Map (file, page-or-None) -> raw text, and file -> page count for PDFs."""
     texts, page_counts = {}, {}
@@ -117,11 +218,29 @@ def load_corpus():
                 ok()
             except UnicodeDecodeError as e:
                 fail("%s is not valid UTF-8: %s" % (name, e))
+        elif name.endswith(OTHER_EXTS):
+            try:
+                if name.endswith(".docx"):
+                    texts[(name, None)] = docx_text(path)
+                elif name.endswith(".eml"):
+                    load_message(name, path, texts, page_counts)
+                    continue
+                else:
+                    raw = open(path, "rb").read()
+                    visible = html_text(raw)
+                    texts[(name, None)] = visible
+                    if "hidden" in raw.decode("utf-8") and "DRAFT" in visible:
+                        fail("%s: hidden text is visible to the checker" % name)
+                ok()
+            except (OSError, ValueError, zipfile.BadZipFile, ET.ParseError, UnicodeDecodeError) as e:
+                fail("%s cannot be read: %s" % (name, e))
     return texts, page_counts
 
 
 def check_pdfs(texts, page_counts):
     for name, n in page_counts.items():
+        if ATTACHMENT in name:
+            continue  # an attachment's pages: read, but not held to the sample PDFs' layout
         for p in range(1, n + 1):
             t = texts[(name, p)]
             words = len(t.split())
@@ -196,10 +315,10 @@ def check_questions(texts, page_counts):
                     continue
             else:
                 if (f, None) not in texts:
-                    fail("%s: source file %s not found (or not a .txt/.md file)" % (qid, f))
+                    fail("%s: source file %s not found (or not a file without pages)" % (qid, f))
                     continue
                 if p is not None:
-                    fail("%s: page must be null for text file %s" % (qid, f))
+                    fail("%s: page must be null for %s, which has no pages" % (qid, f))
                     continue
             listed.add((f, p))
             if target in normed[(f, p)]:

@@ -41,7 +41,7 @@ struct AskCommand: ParsableCommand {
             let clock = ContinuousClock()
             let start = clock.now
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             let answerer = try answering.makeAnswerer(embedder: embedder)
             answerer.shouldStop = { Interruption.signal != nil }
 
@@ -60,20 +60,21 @@ struct AskCommand: ParsableCommand {
             answer.timings.retrievalSeconds = retrievalSeconds
             let total = start.duration(to: clock.now).inSeconds
             if json {
-                print(JSONOutput.render(JSONOutput.ask(answer, totalSeconds: total)))
+                print(JSONOutput.render(JSONOutput.ask(answer, totalSeconds: total, stale: try store.stalePaths())))
                 return
             }
-            printAnswer(answer, closest: found.chunks)
+            printAnswer(answer, closest: found.chunks, stale: try store.stalePaths())
         }
     }
 }
 
 /// Prints an answer for a person: the answer, the sentences that support it, and flags
 /// for anything docqa could not check.
-func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
+/// `stale`: the paths of stale documents, marked where they are shown.
+func printAnswer(_ answer: Answer, closest: [RetrievedChunk], stale: Set<String> = []) {
     if answer.notFound {
         print("Not found: the indexed documents do not appear to answer this question.")
-        if let reason = answer.check.declineReason { print(reason) }
+        if let reason = answer.check.declineReason { print(terminalSafe(reason)) }
         if !answer.draft.isEmpty {
             print("\nUnverified draft (not supported by the passages; do not rely on it):\n  \(terminalSafe(answer.draft))")
         }
@@ -82,6 +83,7 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
             for hit in closest.prefix(3) {
                 let snippet = hit.chunk.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
                 print("  \(location(hit.chunk.path, hit.chunk.pageStart, hit.chunk.pageEnd))  "
+                      + (stale.contains(hit.chunk.path) ? "(\(staleNote)) " : "")
                       + terminalSafe(String(snippet.prefix(160))) + (snippet.count > 160 ? "…" : ""))
             }
         }
@@ -96,6 +98,7 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
         var notes: [String] = []
         if citation.kind == .matched { notes.append("not cited by the model; the closest matching source") }
         if !citation.supported { notes.append("its wording does not match the answer") }
+        if stale.contains(citation.path) { notes.append(staleNote) }
         let note = notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")"
         print("  [\(citation.source)] \(location(citation.path, citation.pageStart, citation.pageEnd))\(note)")
     }
@@ -113,8 +116,10 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk]) {
     }
 }
 
-/// Text from documents or the model with control characters (escape sequences among
-/// them) replaced, so it cannot drive the terminal.
+/// Said of a source whose file changed and then failed to index: what is shown is the
+/// version indexed before.
+let staleNote = "stale: the file has changed and could not be indexed again; this is its earlier version"
+
 /// A file path on one line: line breaks, tabs and other control characters written as
 /// escapes (`\n`, `\t`, `\u{1b}`), so a file named with a line break cannot split or
 /// forge a line of output.
@@ -125,7 +130,7 @@ func printablePath(_ path: String) -> String {
         case "\n": result += "\\n"
         case "\t": result += "\\t"
         case "\\": result += "\\\\"
-        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isBidiControl(scalar):
             result += "\\u{" + String(scalar.value, radix: 16) + "}"
         default: result.unicodeScalars.append(scalar)
         }
@@ -133,8 +138,19 @@ func printablePath(_ path: String) -> String {
     return result
 }
 
+/// Text from documents or the model with control characters (escape sequences among
+/// them) and direction controls replaced by U+FFFD, so it cannot drive the terminal;
+/// line breaks and tabs stay.
 func terminalSafe(_ text: String) -> String {
     String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value) ? "\u{FFFD}" : scalar
+        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+            || isBidiControl(scalar) ? "\u{FFFD}" : scalar
     }))
+}
+
+/// Unicode's explicit direction controls (embeddings, overrides, isolates): they make a
+/// terminal show text in another order than it is stored ("Trojan source"), so a file
+/// name or a passage could pass for something else.
+func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+    (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
 }

@@ -98,7 +98,7 @@ struct BatchCommand: ParsableCommand {
                                  path: expand(out))
             }
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             let answerer = try answering.makeAnswerer(embedder: embedder, parallel: parallel)
             let retriever = retrieval.makeRetriever(store: store, embedder: embedder)
             let runner = BatchRunner(store: store, retriever: retriever, answerer: answerer, topK: retrieval.topK)
@@ -130,8 +130,8 @@ struct BatchCommand: ParsableCommand {
                 guard isTerminal else { return }
                 let record = progress.record
                 let outcome = record.error != nil ? "failed" : record.notFound ? "not found" : "answered"
-                let document = record.document.map { " of \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? ""
-                printError("batch: \(progress.done)/\(progress.total) \(terminalSafe(record.id))\(terminalSafe(document)) \(outcome) "
+                let document = record.document.map { " of \(printablePath(URL(fileURLWithPath: $0).lastPathComponent))" } ?? ""
+                printError("batch: \(progress.done)/\(progress.total) \(printablePath(record.id))\(document) \(outcome) "
                            + String(format: "%.1fs", record.timings.totalSeconds)
                            + ", about \(Self.duration(progress.remainingSeconds)) left")
             })
@@ -165,7 +165,7 @@ struct BatchCommand: ParsableCommand {
                 if outputFormat != .jsonl { line += " (all details in \(journalPath))" }
                 print(line)
                 for record in records where record.error != nil {
-                    printError("batch: \(terminalSafe(record.id)) failed: \(terminalSafe(record.error ?? "")) Run the same command again to retry it.")
+                    printError("batch: \(printablePath(record.id)) failed: \(terminalSafe(record.error ?? "")) Run the same command again to retry it.")
                 }
             }
         }

@@ -44,11 +44,20 @@ struct EvalCommand: ParsableCommand {
     @Option(help: .hidden)
     var minAnswersQuestion: Double?
 
+    @Flag(help: .hidden)
+    var retryQuote = false
+
+    @Option(help: .hidden)
+    var minCoverage: Double?
+
+    @Option(help: .hidden)
+    var minRetryScore: Double?
+
     func run() throws {
         try reportingErrors {
             let questions = try EvaluationQuestion.load(path: expand(self.questions))
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             var retriever = retrieval.makeRetriever(store: store, embedder: embedder)
             // Neighbouring chunks are read only to choose evidence for answers.
             if !answers { retriever.windowNeighbours = 0 }
@@ -56,6 +65,9 @@ struct EvalCommand: ParsableCommand {
             if noDecline { answerer?.policy.enabled = false }
             if evidenceOnly { answerer?.selectsEvidenceOnly = true }
             if let minAnswersQuestion { answerer?.policy.minimumAnswersQuestion = minAnswersQuestion }
+            if retryQuote { answerer?.policy.retriesWithQuote = true }
+            if let minCoverage { answerer?.policy.minimumCoverage = minCoverage }
+            if let minRetryScore { answerer?.policy.minimumAnswersQuestionOnRetry = minRetryScore }
             let isTerminal = isatty(STDERR_FILENO) == 1
 
             var scores = RetrievalScores()

@@ -46,14 +46,26 @@ struct IndexCommand: ParsableCommand {
         """, valueName: "when"))
     var ocr: OCRPolicy = .auto
 
+    @Option(help: ArgumentHelp("Stop reading a PDF (and report it) when it takes longer than this many seconds per page.",
+                               valueName: "seconds"))
+    var pageTimeLimit: Double = ExtractionOptions().pageTimeLimit
+
+    // For measurement (BENCHMARKS.md, "PDF time bound"): read PDFs in this process, as
+    // the library does, without the time bound.
+    @Flag(name: .customLong("read-pdfs-in-process"), help: ArgumentHelp(visibility: .hidden))
+    var readPDFsInProcess = false
+
     func validate() throws {
         guard maxFileSize >= 1 else { throw ValidationError("--max-file-size must be at least 1 (MB).") }
+        guard pageTimeLimit > 0, pageTimeLimit <= 3600 else {
+            throw ValidationError("--page-time-limit must be more than 0 and at most 3600 seconds.")
+        }
     }
 
     func run() throws {
         try reportingErrors {
             // Load the model first: a missing model must not leave an empty index behind.
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             let indexPath = try indexOptions.indexPath()
             // One writer at a time, for the whole run; readers are not held up.
             let lock = try writeLock(indexPath, wait: wait, command: "docqa index")
@@ -67,6 +79,10 @@ struct IndexCommand: ParsableCommand {
                 ocrCounts.pages[path, default: 0] += 1
                 if !quiet { printError("ocr        \(printablePath(path)) page \(page) of \(pageCount)") }
             }
+            // PDFs are read by a copy of this program, killed when a file runs out of time:
+            // poppler's calls cannot be interrupted in process.
+            indexer.extraction.pageTimeLimit = pageTimeLimit
+            if !readPDFsInProcess { indexer.readerProcess = ("/proc/self/exe", [ExtractWorkerCommand.configuration.commandName ?? "extract-worker"]) }
             Interruption.install(announcing: "\nindex: stopping after the file in hand (press Ctrl-C again to stop at once)\n")
             let report = try indexer.index(paths: paths, shouldStop: { Interruption.signal != nil }) { path, outcome in
                 guard !quiet else { return }
@@ -83,7 +99,7 @@ struct IndexCommand: ParsableCommand {
                     printError("removed    \(printablePath(path)) (no longer on disk)")
                 case let .failed(error):
                     let label = FileState.Kind(recording: error) == .skipped ? "skipped    " : "failed     "
-                    printError(label + (error.path.map { printablePath($0) + ": " } ?? "") + error.message)
+                    printError(label + (error.path.map { printablePath($0) + ": " } ?? "") + terminalSafe(error.message))
                 }
             }
             let counts = try store.counts()
@@ -96,7 +112,7 @@ struct IndexCommand: ParsableCommand {
                     \(report.indexedCount) indexed, \(report.unchangedCount) unchanged, \(report.renamedCount) renamed, \
                     \(report.removedCount) removed, \(report.skippedCount) skipped, \(report.failedCount) failed in \(String(format: "%.1f", report.seconds)) s \
                     (\(report.pages) pages, \(report.chunks) chunks, \(String(format: "%.1f", rate)) pages/s).
-                    Index \(store.path) holds \(counts.documents) documents, \(counts.chunks) chunks.
+                    Index \(printablePath(store.path)) holds \(counts.documents) documents, \(counts.chunks) chunks.
                     """)
                 if report.ocrPages > 0 {
                     print("OCR: \(report.ocrPages) page\(report.ocrPages == 1 ? "" : "s") in "

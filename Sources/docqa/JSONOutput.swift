@@ -66,17 +66,20 @@ enum JSONOutput {
         return output
     }
 
-    static func search(_ results: [RetrievedChunk]) -> JSON {
+    /// `stale`: the paths of stale documents (see `IndexStore.stalePaths`).
+    static func search(_ results: [RetrievedChunk], stale: Set<String> = []) -> JSON {
         .object([("results", .array(results.enumerated().map { rank, result in
             .object([
                 ("rank", .int(rank + 1)),
                 ("path", .string(result.chunk.path)),
                 ("pageStart", .optional(result.chunk.pageStart)),
                 ("pageEnd", .optional(result.chunk.pageEnd)),
+                ("section", .string(result.chunk.section)),
                 ("chunkId", .int(Int(result.chunk.chunkId))),
                 ("score", .double(result.score)),
                 ("ocr", .bool(result.chunk.ocrConfidence != nil)),
                 ("ocrConfidence", .optional(result.chunk.ocrConfidence)),
+                ("stale", .bool(stale.contains(result.chunk.path))),
                 ("text", .string(result.chunk.text)),
             ])
         }))])
@@ -102,12 +105,13 @@ enum JSONOutput {
         ])
     }
 
-    static func ask(_ answer: Answer, totalSeconds: Double) -> JSON {
-        .object(askMembers(answer, totalSeconds: totalSeconds))
+    static func ask(_ answer: Answer, totalSeconds: Double, stale: Set<String> = []) -> JSON {
+        .object(askMembers(answer, totalSeconds: totalSeconds, stale: stale))
     }
 
     /// The members of an answer object, shared by `ask` and `eval`/`batch` rows.
-    static func askMembers(_ answer: Answer, totalSeconds: Double) -> [(String, JSON)] {
+    /// `stale`: the paths of stale documents, marked in citations and sources.
+    static func askMembers(_ answer: Answer, totalSeconds: Double, stale: Set<String> = []) -> [(String, JSON)] {
         let timings = answer.timings
         return [
             ("answer", .string(answer.text)),
@@ -120,6 +124,7 @@ enum JSONOutput {
                     ("pageEnd", .optional(citation.pageEnd)),
                     ("kind", .string(citation.kind.rawValue)),
                     ("supported", .bool(citation.supported)),
+                    ("stale", .bool(stale.contains(citation.path))),
                 ])
             })),
             ("evidence", .array(answer.evidence.map(evidence))),
@@ -137,6 +142,11 @@ enum JSONOutput {
                 } ?? .null),
                 ("declineReason", answer.check.declineReason.map(JSON.string) ?? .null),
                 ("draft", .string(answer.draft)),
+                ("retryDraft", answer.check.retryDraft.map(JSON.string) ?? .null),
+                ("retryAnswersQuestion", answer.check.retryAnswersQuestion.map(JSON.double) ?? .null),
+                ("retryDeclineReason", answer.check.retryDeclineReason.map(JSON.string) ?? .null),
+                ("firstDraft", answer.check.firstDraft.map(JSON.string) ?? .null),
+                ("firstDeclineReason", answer.check.firstDeclineReason.map(JSON.string) ?? .null),
             ])),
             ("sources", .array(answer.sources.map { source in
                 .object([
@@ -145,6 +155,7 @@ enum JSONOutput {
                     ("pageStart", .optional(source.chunk.pageStart)),
                     ("pageEnd", .optional(source.chunk.pageEnd)),
                     ("chunkId", .int(Int(source.chunk.chunkId))),
+                    ("stale", .bool(stale.contains(source.chunk.path))),
                     ("text", .string(source.text)),
                 ])
             })),
@@ -157,6 +168,7 @@ enum JSONOutput {
                 ("generatedTokens", .int(timings.generatedTokens)),
                 ("generationSeconds", .double(timings.generationSeconds)),
                 ("checkSeconds", .double(timings.checkSeconds)),
+                ("retrySeconds", .double(timings.retrySeconds)),
                 ("totalSeconds", .double(totalSeconds)),
             ])),
         ]

@@ -53,7 +53,7 @@ struct ModelsCommand: ParsableCommand {
                     })),
                 ])))
             } else {
-                print("Models in \(catalog.folder):")
+                print("Models in \(catalog.folders.joined(separator: ", then ")):")
                 for row in rows {
                     let mark = row.model.isDefault ? " (default)" : ""
                     let size = row.size.map { String(format: "%.0f MB", Double($0) / 1_000_000) } ?? "not installed"

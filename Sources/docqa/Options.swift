@@ -28,6 +28,11 @@ struct EmbeddingOptions: ParsableArguments {
                                        role: .embedding)
         }
     }
+
+    /// Loads the embedding model, refusing a chat model named here by mistake.
+    func makeEmbedder() throws -> Embedder {
+        try Embedder(modelPath: try embeddingModelPath, acceptsChatModels: false)
+    }
 }
 
 /// Selects and sizes the chat model.
@@ -122,7 +127,7 @@ struct FilterOptions: ParsableArguments {
     var paths: [String] = []
 
     @Option(name: .customLong("type"),
-            help: ArgumentHelp("Only documents of this type: pdf or text (repeat for both).", valueName: "type"))
+            help: ArgumentHelp("Only documents of this type: pdf, text, html, docx or email (repeatable).", valueName: "type"))
     var types: [ExtractedDocument.Format] = []
 
     /// `nil` when no filter was asked for.

@@ -21,6 +21,9 @@ struct RemoveCommand: ParsableCommand {
 
     @OptionGroup var indexOptions: IndexOptions
 
+    @Flag(help: "Print JSON: {\"index\", \"removed\": [paths], \"notIndexed\": [paths]}.")
+    var json = false
+
     @Flag(help: "When another run is writing to the index, wait for it instead of stopping.")
     var wait = false
 
@@ -31,14 +34,23 @@ struct RemoveCommand: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             let roots = paths.map(expand)
             let removed = try store.removeDocuments(under: roots)
+            let missing = removed.unmatched
+            if json {
+                print(JSONOutput.render(.object([
+                    ("index", .string(store.path)),
+                    ("removed", .array(removed.documents.map(JSON.string))),
+                    ("notIndexed", .array(missing.map(JSON.string))),
+                ])))
+                if !missing.isEmpty { throw ExitCode.failure }
+                return
+            }
             for path in removed.documents {
                 printError("removed    \(printablePath(path))")
             }
-            let missing = removed.unmatched
             for root in missing {
                 printError("docqa: nothing is indexed under \(printablePath(root)); `docqa status` lists what is.")
             }
-            print("\(removed.documents.count) documents removed from \(store.path). Their text stays in the "
+            print("\(removed.documents.count) documents removed from \(printablePath(store.path)). Their text stays in the "
                   + "index file until you run `docqa purge`.")
             if !missing.isEmpty { throw ExitCode.failure }
         }
@@ -86,7 +98,7 @@ struct PurgeCommand: ParsableCommand {
                     ("seconds", .double(seconds)),
                 ])))
             } else {
-                print("Purged \(store.path) in \(String(format: "%.1f", seconds)) s: \(report.bytesReclaimed) bytes reclaimed "
+                print("Purged \(printablePath(store.path)) in \(String(format: "%.1f", seconds)) s: \(report.bytesReclaimed) bytes reclaimed "
                       + "(\(report.bytesBefore) → \(report.bytesAfter) bytes, log included).")
             }
         }

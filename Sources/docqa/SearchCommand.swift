@@ -20,7 +20,7 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var embedding: EmbeddingOptions
     @OptionGroup var retrieval: RetrievalOptions
 
-    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"text\"}]}.")
+    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"section\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"stale\",\"text\"}]}.")
     var json = false
 
     func validate() throws {
@@ -32,10 +32,11 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
-            let embedder = try Embedder(modelPath: try embedding.embeddingModelPath)
+            let embedder = try embedding.makeEmbedder()
             let results = try retrieval.makeRetriever(store: store, embedder: embedder).retrieve(query, limit: retrieval.topK)
+            let stale = try store.stalePaths()
             if json {
-                print(JSONOutput.render(JSONOutput.search(results)))
+                print(JSONOutput.render(JSONOutput.search(results, stale: stale)))
                 return
             }
             if results.isEmpty {
@@ -44,9 +45,12 @@ struct SearchCommand: ParsableCommand {
             for (rank, result) in results.enumerated() {
                 let hit = result.chunk
                 let ocr = hit.ocrConfidence.map { ", read by OCR, confidence \($0)" } ?? ""
-                print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score))\(ocr))")
+                print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score))\(ocr))"
+                      + (stale.contains(hit.path) ? "  (\(staleNote))" : ""))
+                // A file without pages (Word, HTML, email, text) is placed by its headings.
+                if hit.pageStart == nil, !hit.section.isEmpty { print("   in: \(terminalSafe(hit.section))") }
                 let snippet = hit.text.split(whereSeparator: \.isNewline).joined(separator: " ")
-                print("   " + String(snippet.prefix(300)) + (snippet.count > 300 ? "…" : ""))
+                print("   " + terminalSafe(String(snippet.prefix(300))) + (snippet.count > 300 ? "…" : ""))
             }
         }
     }

@@ -35,8 +35,8 @@ struct StatusCommand: ParsableCommand {
             }
             let ocrCounts = Dictionary(grouping: ocrPages, by: \.path).mapValues(\.count)
             let stalePaths = Set(problems.filter(\.isStale).map(\.path))
-            print("Index: \(store.path)")
-            print("Embedding model: \(model.map { "\($0.name) (\($0.dimension) dimensions)" } ?? "none yet")")
+            print("Index: \(printablePath(store.path))")
+            print("Embedding model: \(model.map { "\(terminalSafe($0.name)) (\($0.dimension) dimensions)" } ?? "none yet")")
             print("\(documents.count) documents, \(documents.reduce(0) { $0 + $1.chunkCount }) chunks")
             for document in documents {
                 var pages = document.pageCount.map { "\($0) pages, " } ?? ""

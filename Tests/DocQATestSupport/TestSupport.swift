@@ -60,10 +60,17 @@ public enum Repository {
     public static func fixture(_ name: String) -> String { fixtures + "/" + name }
 
     /// The sample files, as docqa stores them (absolute paths).
-    public static let caseFileDocuments = [
+    /// The files in the sample case file, sorted.
+    public static let caseFileFiles = [
         "amendment-1.pdf", "case-memo.md", "demand-letter.pdf",
-        "deposition-excerpt.txt", "email-thread.txt", "inspection-report-scan.pdf", "supply-agreement.pdf",
+        "deposition-excerpt.txt", "email-thread.txt", "inspection-report-scan.pdf", "rotterdam-field-report.eml",
+        "seal-test-memo.docx", "supply-agreement.pdf", "van-houten-berth-notice.html",
     ].map { caseFile + "/" + $0 }
+
+    /// The documents indexing the sample case file makes, sorted: its files and the
+    /// e-mail's attachment.
+    public static let caseFileDocuments = (caseFileFiles
+        + [caseFile + "/rotterdam-field-report.eml › field-service-report.pdf"]).sorted()
 
     /// Words from the sample documents that must never reach stderr or a log.
     public static let documentPhrases = ["Corvane", "Tallis", "Marlowe", "HV-220", "750,000"]

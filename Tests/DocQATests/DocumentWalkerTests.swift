@@ -7,7 +7,7 @@ import Testing
 ///
 /// ```
 /// root/
-///   A.md  a.txt  a-c.pdf  b.pdf  notes.docx  .hidden.txt  pipe.txt (a FIFO)
+///   A.md  a.txt  a-c.pdf  b.pdf  notes.odt  .hidden.txt  pipe.txt (a FIFO)
 ///   a/z.text
 ///   .git/config.md
 ///   sub/c.markdown  sub/deep/d.TXT
@@ -25,7 +25,7 @@ private final class Tree {
     init() throws {
         top = FileManager.default.temporaryDirectory
             .appendingPathComponent("docqa-walk-\(UUID().uuidString)")
-        let files = ["root/A.md", "root/a.txt", "root/a-c.pdf", "root/b.pdf", "root/notes.docx",
+        let files = ["root/A.md", "root/a.txt", "root/a-c.pdf", "root/b.pdf", "root/notes.odt",
                      "root/.hidden.txt", "root/a/z.text", "root/.git/config.md",
                      "root/sub/c.markdown", "root/sub/deep/d.TXT", "outside.txt"]
         for file in files {
@@ -101,10 +101,10 @@ struct DocumentWalkerTests {
     /// a named pipe as `.unreadableFile`.
     @Test func namedUnsupportedFilesAreReported() throws {
         let tree = try Tree()
-        let found = DocumentWalker.walk([tree.path("notes.docx"), tree.path("pipe.txt"), tree.path("b.pdf")])
+        let found = DocumentWalker.walk([tree.path("notes.odt"), tree.path("pipe.txt"), tree.path("b.pdf")])
         #expect(found.files == [tree.path("b.pdf")])
         #expect(found.problems.map(\.code) == [.unsupportedFormat, .unreadableFile])
-        #expect(found.problems.map(\.path) == [tree.path("notes.docx"), tree.path("pipe.txt")])
+        #expect(found.problems.map(\.path) == [tree.path("notes.odt"), tree.path("pipe.txt")])
     }
 
     /// Hidden files and folders are taken when named explicitly, and a named link to a
@@ -132,8 +132,10 @@ struct DocumentWalkerTests {
         let found = DocumentWalker.walk([Repository.fixtures])
         #expect(found.problems.isEmpty)
         #expect(found.files.map { URL(fileURLWithPath: $0).lastPathComponent } == [
-            "blank.pdf", "bom-crlf.txt", "damaged.pdf", "encrypted.pdf", "hidden-text.pdf",
-            "latin1.txt", "not-a-pdf.pdf", "stamped-scan.pdf", "three-pages.pdf", "utf16le.txt", "utf8.txt",
+            "bad-xml.docx", "blank.pdf", "bom-crlf.txt", "bomb.docx", "damaged.pdf", "empty.docx", "empty.eml",
+            "encrypted-entry.docx", "encrypted.eml", "encrypted.pdf", "hidden-text.pdf", "html-only.eml",
+            "latin1.txt", "memo.docx", "no-document.docx", "not-a-pdf.pdf", "not-a-zip.docx", "not-an-email.eml",
+            "password.docx", "stamped-scan.pdf", "thread.eml", "three-pages.pdf", "truncated.docx", "utf16le.txt", "utf8.txt",
         ])
     }
 }

@@ -14,7 +14,7 @@ private enum SampleIndex {
             let indexer = try Indexer(store: IndexStore(path: path, create: true),
                                       embedder: Embedder(modelPath: TestModels.embeddingModelPath))
             let report = try indexer.index(paths: [Repository.caseFile])
-            guard report.failures.isEmpty, report.indexedCount == 7 else {
+            guard report.failures.isEmpty, report.indexedCount == 11 else {
                 return .failure(DocQAError(.invalidArgument, "indexing the samples gave \(report.outcomes)"))
             }
             return .success(path)
@@ -46,12 +46,12 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
 }
 
 @Suite struct EndToEndTests {
-    /// The sample case file indexes completely: 7 documents, every PDF page accounted for
-    /// (the scanned exhibit's through OCR).
+    /// The sample case file indexes completely: 10 files and the e-mail's PDF attachment,
+    /// every PDF page accounted for (the scanned exhibit's through OCR).
     @Test func samplesIndex() throws {
         let store = try IndexStore(path: try SampleIndex.built.get(), create: false)
         let documents = try store.documents()
-        #expect(documents.count == 7)
+        #expect(documents.map(\.path) == Repository.caseFileDocuments)
         let pages = Dictionary(uniqueKeysWithValues: documents.map {
             (URL(fileURLWithPath: $0.path).lastPathComponent, $0.pageCount)
         })
@@ -60,12 +60,15 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         #expect(pages["demand-letter.pdf"] == 4)
         #expect(pages["inspection-report-scan.pdf"] == 2)
         #expect(pages["email-thread.txt"] == .some(nil))
+        #expect(pages["rotterdam-field-report.eml › field-service-report.pdf"] == 2)
+        #expect(pages["seal-test-memo.docx"] == .some(nil) && pages["van-houten-berth-notice.html"] == .some(nil))
         #expect(documents.allSatisfy { $0.path.hasPrefix("/") && $0.chunkCount > 0 })
     }
 
     /// Search puts the expected file and page in the top 5 for these sample questions,
-    /// phrased differently from the documents.
-    @Test(arguments: ["q02", "q03", "q05", "q09", "q13", "q16", "q21", "q25", "q30", "q33"])
+    /// phrased differently from the documents (q39 a Word memo, q41 an HTML page, q43 a
+    /// page of a PDF attached to an e-mail, q45 the e-mail's body).
+    @Test(arguments: ["q02", "q03", "q05", "q09", "q13", "q16", "q21", "q25", "q30", "q33", "q39", "q41", "q43", "q45"])
     func searchFindsTheExpectedPage(_ id: String) throws {
         let question = try #require(try SampleQuestion.all().first { $0.id == id })
         let results = try SampleIndex.retriever().retrieve(question.question, limit: 5)
@@ -175,11 +178,11 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         let indexer = try Indexer(store: store, embedder: Embedder(modelPath: TestModels.embeddingModelPath))
 
         let first = try indexer.index(paths: [copy])
-        #expect(first.indexedCount == 7)
+        #expect(first.indexedCount == 11)
         let chunksBefore = try store.counts().chunks
 
         let second = try indexer.index(paths: [copy])
-        #expect(second.unchangedCount == 7 && second.indexedCount == 0)
+        #expect(second.unchangedCount == 10 && second.indexedCount == 0)
         #expect(second.ocrPages == 0, "an unchanged scan is not read again")
         #expect(try store.counts().chunks == chunksBefore)
 
@@ -188,9 +191,9 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
             .write(toFile: memo, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: copy + "/email-thread.txt")
         let third = try indexer.index(paths: [copy])
-        #expect(third.indexedCount == 1 && third.unchangedCount == 5 && third.removedCount == 1)
+        #expect(third.indexedCount == 1 && third.unchangedCount == 8 && third.removedCount == 1)
         #expect(third.outcomes.contains { $0.path == memo && $0.outcome != .unchanged })
-        #expect(try store.counts().documents == 6)
+        #expect(try store.counts().documents == 10)
         #expect(try store.documents().map(\.path) == Set(try store.documents().map(\.path)).sorted())
         #expect(try store.keywordSearch("mediation May", limit: 3).first?.path == memo)
     }

@@ -31,9 +31,9 @@ struct ExtractTests {
         }
     }
 
-    /// The supported extensions are exactly PDF, plain text and Markdown.
+    /// The supported extensions are exactly PDF, plain text, Markdown, HTML, Word and email.
     @Test func supportedExtensions() {
-        #expect(DocumentExtractor.supportedExtensions == ["pdf", "txt", "text", "md", "markdown"])
+        #expect(DocumentExtractor.supportedExtensions == ["pdf", "txt", "text", "md", "markdown", "html", "htm", "docx", "eml"])
     }
 
     /// UTF-8 text with accents, the euro sign, Japanese and an emoji comes through intact,

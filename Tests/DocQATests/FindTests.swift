@@ -55,7 +55,7 @@ private enum FindIndex {
         let indexer = try Indexer(store: IndexStore(path: path, create: true),
                                   embedder: Embedder(modelPath: TestModels.embeddingModelPath))
         let report = try indexer.index(paths: [Repository.caseFile, folder.file("purpose")])
-        guard report.failures.isEmpty, report.indexedCount == 9 else {
+        guard report.failures.isEmpty, report.indexedCount == 13 else {
             throw DocQAError(.invalidArgument, "indexing for the find tests gave \(report.outcomes)")
         }
         return path
@@ -75,8 +75,18 @@ private struct ExtractedText {
     var pageStarts: [Int]?
 
     init(path: String) throws {
-        // OCR as the index reads the scanned exhibit: Tesseract gives the same text each time.
-        let document = try DocumentExtractor.extract(fileAt: path, scans: ScannedPageReader(policy: .auto))
+        let document: ExtractedDocument
+        if let message = Indexer.messagePath(ofAttachment: path) {
+            // An e-mail's attachment: read as indexing reads it.
+            let name = String(path.dropFirst(message.count + Indexer.attachmentSeparator.count))
+            guard let attachment = try EmailReader.attachments(ofMessageAt: message).first(where: { $0.name == name }) else {
+                throw DocQAError(.fileNotFound, "no attachment \(name) in the message", path: message)
+            }
+            document = try EmailReader.extract(attachment, messagePath: message)
+        } else {
+            // OCR as the index reads the scanned exhibit: Tesseract gives the same text each time.
+            document = try DocumentExtractor.extract(fileAt: path, scans: ScannedPageReader(policy: .auto))
+        }
         self.path = path
         format = document.format
         text = document.pages.map(\.text).joined(separator: "\n\n")

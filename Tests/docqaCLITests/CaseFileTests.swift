@@ -19,11 +19,11 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
             try #require(lines.count == 3, "\(result)")
-            #expect(lines[0].hasPrefix("7 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
-            #expect(lines[0].contains("(18 pages, "), "\(result)")
-            #expect(lines[1].hasPrefix("Index \(sample.path) holds 7 documents, "), "\(result)")
+            #expect(lines[0].hasPrefix("11 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
+            #expect(lines[0].contains("(23 pages, "), "\(result)")
+            #expect(lines[1].hasPrefix("Index \(sample.path) holds 11 documents, "), "\(result)")
             #expect(lines[2].hasPrefix("OCR: 2 pages in "), "\(result)")
-            #expect(result.stderrLines.count == 9, "\(result)")
+            #expect(result.stderrLines.count == 13, "\(result)")
             let scan = Repository.caseFile + "/inspection-report-scan.pdf"
             #expect(result.stderrLines.contains("ocr        \(scan) page 1 of 2"), "\(result)")
             #expect(result.stderrLines.contains("ocr        \(scan) page 2 of 2"), "\(result)")
@@ -53,8 +53,9 @@ extension ModelBackedTests {
             try #require(results.count == 3, "\(result)")
             var scores: [Double] = []
             for (offset, hit) in results.enumerated() {
-                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "chunkId", "score", "ocr",
-                                          "ocrConfidence", "text"])
+                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "section", "chunkId", "score", "ocr",
+                                          "ocrConfidence", "stale", "text"])
+                #expect(hit["stale"] as? Bool == false, "no sample document is stale")
                 // Only the scanned exhibit was read with OCR.
                 #expect(hit["ocr"] as? Bool == (hit["path"] as? String)?.hasSuffix("-scan.pdf"), "\(hit)")
                 #expect(hit["rank"] as? Int == offset + 1)
@@ -123,7 +124,7 @@ extension ModelBackedTests {
             #expect((1...3).contains(sources.count), "one source per retrieved chunk with evidence: \(result)")
             var sourcesByNumber: [Int: [String: Any]] = [:]
             for (offset, source) in sources.enumerated() {
-                #expect(Set(source.keys) == ["source", "path", "pageStart", "pageEnd", "chunkId", "text"])
+                #expect(Set(source.keys) == ["source", "path", "pageStart", "pageEnd", "chunkId", "stale", "text"])
                 #expect(source["source"] as? Int == offset + 1)
                 #expect(Repository.caseFileDocuments.contains(source["path"] as? String ?? ""))
                 _ = try pageField(source, "pageStart")
@@ -134,7 +135,7 @@ extension ModelBackedTests {
             let citations = try jsonObjects(output, "citations")
             #expect(!citations.isEmpty, "a found answer lists at least one source: \(result)")
             for citation in citations {
-                #expect(Set(citation.keys) == ["source", "path", "pageStart", "pageEnd", "kind", "supported"])
+                #expect(Set(citation.keys) == ["source", "path", "pageStart", "pageEnd", "kind", "supported", "stale"])
                 let number = try #require(citation["source"] as? Int)
                 let source = try #require(sourcesByNumber[number], "citation [\(number)] is not among the sources")
                 #expect(citation["path"] as? String == source["path"] as? String)
@@ -196,10 +197,10 @@ extension ModelBackedTests {
             let result = try await ChildProcess.docqa(["eval", Repository.questions, "--index", index, "--json"], in: folder)
             #expect(result.status == 0, "\(result)")
             let output = try jsonObject(result.stdout)
-            #expect(output["questions"] as? Int == 41)
-            #expect(try jsonObjects(output, "rows").count == 41)
+            #expect(output["questions"] as? Int == 48)
+            #expect(try jsonObjects(output, "rows").count == 48)
             let retrieval = try #require(output["retrieval"] as? [String: Any])
-            #expect(retrieval["answerable"] as? Int == 36)
+            #expect(retrieval["answerable"] as? Int == 43)
             #expect((retrieval["pageRecallAt5"] as? Double).map { $0 >= 0.9 } == true, "\(retrieval)")
             #expect((retrieval["pageMRR"] as? Double).map { $0 >= 0.75 } == true, "\(retrieval)")
             #expect(output["answers"] == nil, "no answers without --answers")
@@ -294,8 +295,11 @@ extension ModelBackedTests {
                 #expect(document["ocrPages"] as? Int == (isScan ? 2 : 0), "\(document)")
                 #expect(document["current"] as? Bool == true)
                 #expect(document["stale"] as? Bool == false)
-                let isPDF = (document["path"] as? String)?.hasSuffix(".pdf") == true
-                #expect(document["format"] as? String == (isPDF ? "pdf" : "text"))
+                let path = document["path"] as? String ?? ""
+                let isPDF = path.hasSuffix(".pdf")
+                let format = isPDF ? "pdf" : path.hasSuffix(".docx") ? "docx" : path.hasSuffix(".html") ? "html"
+                    : path.hasSuffix(".eml") ? "email" : "text"
+                #expect(document["format"] as? String == format)
                 #expect(try pageField(document, "pages").map { $0 > 0 } ?? !isPDF, "\(document)")
                 #expect((document["chunks"] as? Int).map { $0 > 0 } == true)
                 #expect((document["contentHash"] as? String)?.count == 64)
@@ -310,10 +314,10 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            try #require(lines.count == 10, "\(result)")
+            try #require(lines.count == 14, "\(result)")
             #expect(lines[0] == "Index: \(index)")
             #expect(lines[1] == "Embedding model: all-MiniLM-L6-v2 (384 dimensions)")
-            #expect(lines[2].hasPrefix("7 documents, "), "\(result)")
+            #expect(lines[2].hasPrefix("11 documents, "), "\(result)")
             #expect(lines.contains { $0.hasPrefix("  \(Repository.caseFile)/inspection-report-scan.pdf (2 pages, 2 read by OCR, ") })
             #expect(lines.contains { $0.hasPrefix("  \(Repository.caseFile)/supply-agreement.pdf (6 pages, ") })
         }
@@ -331,15 +335,15 @@ extension ModelBackedTests {
             let summary = try jsonObject(result.stdout)
             #expect(summary["index"] as? String == index)
             #expect(summary["indexed"] as? Int == 0, "\(result)")
-            #expect(summary["unchanged"] as? Int == 7, "\(result)")
+            #expect(summary["unchanged"] as? Int == 10, "\(result)")
             #expect(summary["removed"] as? Int == 0, "\(result)")
             #expect(summary["failed"] as? Int == 0, "\(result)")
-            #expect(summary["totalDocuments"] as? Int == 7, "\(result)")
+            #expect(summary["totalDocuments"] as? Int == 11, "\(result)")
             #expect(summary["ocrPages"] as? Int == 0, "unchanged files are not read again: \(result)")
             let files = try jsonObjects(summary, "files")
-            #expect(files.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
+            #expect(files.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileFiles)
             #expect(files.allSatisfy { $0["status"] as? String == "unchanged" }, "\(result)")
-            #expect(result.stderrLines == Repository.caseFileDocuments.map { "unchanged  \($0)" }, "\(result)")
+            #expect(result.stderrLines == Repository.caseFileFiles.map { "unchanged  \($0)" }, "\(result)")
         }
     }
 }

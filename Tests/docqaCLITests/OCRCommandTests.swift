@@ -94,6 +94,63 @@ struct OCRCommandTests {
         #expect(hit["text"] as? String == "CORV-0004125", "\(search)")
     }
 
+    /// The PDF reader process (`docqa extract-worker`, which `index` runs per PDF) reads
+    /// scanned pages under the OCR policy in its options: it sends the page count, a line
+    /// for each page before reading it with OCR, then the document with each page's
+    /// confidence and the pages and seconds OCR took. Under `never` the image-only exhibit
+    /// is an empty document with the hint to use OCR.
+    @Test func readerProcessReadsScansUnderItsPolicy() async throws {
+        let folder = try TestFolder()
+        let exhibit = Repository.caseFile + "/inspection-report-scan.pdf"
+        let auto = try await ChildProcess.docqa(["extract-worker", "{\"ocr\":\"auto\",\"ocrDotsPerInch\":150}", exhibit],
+                                                in: folder)
+        #expect(auto.status == 0, "\(auto)")
+        let lines = try auto.stdout.split(separator: "\n").map { try jsonObject(String($0)) }
+        try #require(lines.count == 4, "\(auto)")
+        #expect(lines[0]["pages"] as? Int == 2, "\(auto)")
+        #expect(lines[1]["ocrPage"] as? Int == 1 && lines[2]["ocrPage"] as? Int == 2, "\(auto)")
+        let document = try #require(lines[3]["document"] as? [String: Any], "\(auto)")
+        let pages = try #require(document["pages"] as? [[String: Any]])
+        #expect(pages.map { $0["number"] as? Int } == [1, 2])
+        #expect(pages.allSatisfy { ($0["ocrConfidence"] as? Int).map { $0 >= 60 } == true }, "\(pages)")
+        #expect(pages.contains { ($0["text"] as? String)?.contains("PG-5521") == true })
+        #expect(lines[3]["ocrPages"] as? Int == 2 && (lines[3]["ocrSeconds"] as? Double).map { $0 > 0 } == true)
+
+        let never = try await ChildProcess.docqa(["extract-worker", "{\"ocr\":\"never\"}", exhibit], in: folder)
+        let last = try jsonObject(String(never.stdout.split(separator: "\n").last ?? ""))
+        let error = try #require(last["error"] as? [String: Any], "\(never)")
+        #expect(error["code"] as? String == "empty-document" && (error["message"] as? String)?.contains("--ocr auto") == true,
+                "\(never)")
+        #expect(!never.stdout.contains("ocrPage\""), "\(never)")
+    }
+
+    /// Ctrl-C while `index` reads a scan with OCR stops at once: the reader process is
+    /// killed (none is left), the scan is neither stored nor recorded as failed, the exit
+    /// status is 130, and the next run reads it in full.
+    @Test func interruptStopsTheScanBeingRead() async throws {
+        try DefaultModels.require()
+        let folder = try TestFolder()
+        let exhibit = try folder.copy(Repository.caseFile + "/inspection-report-scan.pdf", to: "docs/inspection-report-scan.pdf")
+        let index = folder.file("x.sqlite")
+        let stopped = try await ChildProcess.docqaInterrupted(["index", "docs", "--index", index, "--ocr", "always"],
+                                                              in: folder) {
+            ChildProcess.capturedOutput(in: folder).contains("ocr        ")
+        }
+        #expect(stopped.status == 130, "\(stopped)")
+        #expect(!stopped.stderrLines.contains { $0.hasPrefix("indexed    \(exhibit)") || $0.hasPrefix("failed") }, "\(stopped)")
+        let workers = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { id in
+            id.allSatisfy(\.isNumber) && (FileManager.default.contents(atPath: "/proc/\(id)/cmdline")
+                .map { String(decoding: $0, as: UTF8.self) } ?? "").contains(folder.path + "/docs")
+        }
+        #expect(workers.isEmpty, "reader processes left: \(workers)")
+
+        let resumed = try await ChildProcess.docqa(["index", "docs", "--index", index, "--json"], in: folder,
+                                                   timeout: ChildProcess.modelTimeout)
+        #expect(resumed.status == 0, "\(resumed)")
+        let summary = try jsonObject(resumed.stdout)
+        #expect(summary["indexed"] as? Int == 1 && summary["ocrPages"] as? Int == 2, "\(resumed)")
+    }
+
     /// `--ocr` takes only auto, always or never.
     @Test func ocrOptionIsValidated() async throws {
         let folder = try TestFolder()

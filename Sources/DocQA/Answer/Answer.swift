@@ -42,6 +42,8 @@ public struct AnswerTimings: Sendable, Equatable {
     public var generationSeconds = 0.0
     /// Seconds spent asking the model whether the evidence answers the question.
     public var checkSeconds = 0.0
+    /// The second try, when there was one (generation and its checks).
+    public var retrySeconds = 0.0
 }
 
 /// Why an answer was declined, or what the checks found when it was not.
@@ -66,6 +68,13 @@ public struct AnswerCheck: Sendable, Equatable {
     public var namedDocuments: NamedDocuments? = nil
     /// When declined: one sentence on why.
     public var declineReason: String?
+    /// The second try (see `NotFoundPolicy.retriesWithQuote`): its text, score and decline
+    /// reason; when it was kept, the first try's text and reason.
+    public var retryDraft: String? = nil
+    public var retryAnswersQuestion: Double? = nil
+    public var retryDeclineReason: String? = nil
+    public var firstDraft: String? = nil
+    public var firstDeclineReason: String? = nil
 }
 
 /// An answer to one question, with the sources it was given and the ones it cites.

@@ -22,6 +22,9 @@ public final class Answerer {
     public var selectsEvidenceOnly = false
     /// Asked at every generated piece of text; `true` ends the answer there (Ctrl-C).
     public var shouldStop: () -> Bool = { false }
+    /// Called with each answer prompt's tokens before the model reads them; tests check
+    /// here that document text opened no chat turn.
+    var promptPrepared: ([LlamaToken]) -> Void = { _ in }
     private let threads: Int?
     /// Made on first use, for models large enough to ask (nil inside: not asked).
     private var verifier: AnswerVerifier??
@@ -186,6 +189,7 @@ public final class Answerer {
             ChatMessage(role: .system, content: Self.instructions),
             ChatMessage(role: .user, content: Self.userMessage(question: question, sources: sources)),
         ])
+        promptPrepared(prompt)
         let answerRoom = max(16, min(maxAnswerTokens, context.contextLength - prompt.count - 1))
         return .pending(PendingAnswer(result: result, retrieval: retrieval,
                                       prompt: prompt, answerRoom: answerRoom, start: start))
@@ -205,7 +209,49 @@ public final class Answerer {
         result.timings.generatedTokens = generation.generatedTokens
         result.timings.generationSeconds = generation.totalSeconds - generation.promptSeconds
 
-        let text = Self.quotingNumbers(in: Self.cleaned(generation.text, sources: sources), sources: sources)
+        var judged = try judge(generation.text, question: question, pending: pending,
+                               minimumScore: policy.minimumAnswersQuestion, result: &result)
+        if judged.reason != nil, policy.retriesWithQuote, !shouldStop() {
+            // A second try, asking for the passage's own words: a verbatim sentence is
+            // supported by construction, so what decides is whether it answers the question.
+            let retryStart = ContinuousClock.now
+            let retry = try generateQuote(pending)
+            var retried = result
+            let second = try judge(retry.text, question: question, pending: pending,
+                                   minimumScore: policy.minimumAnswersQuestionOnRetry, result: &retried)
+            result.check.retryDraft = second.text
+            result.check.retryAnswersQuestion = retried.check.answersQuestion
+            result.check.retryDeclineReason = second.reason
+            result.timings.retrySeconds = retryStart.duration(to: .now).inSeconds
+            if second.reason == nil {
+                retried.check.retryDraft = second.text
+                retried.check.retryAnswersQuestion = retried.check.answersQuestion
+                retried.check.firstDraft = judged.text
+                retried.check.firstDeclineReason = judged.reason
+                retried.timings.retrySeconds = result.timings.retrySeconds
+                result = retried
+                judged = second
+            }
+        }
+        if let reason = judged.reason {
+            result.check.declineReason = reason
+            result.draft = judged.text
+            return result
+        }
+        result.notFound = false
+        result.text = judged.text
+        result.citations = judged.citations
+        result.evidence = judged.evidence
+        return result
+    }
+
+    /// The model's raw text cleaned, cited and checked: the decline reason is nil when
+    /// every check passes. Fills `result.check` with what the checks measured.
+    private func judge(_ raw: String, question: String, pending: PendingAnswer, minimumScore: Double,
+                       result: inout Answer) throws
+        -> (text: String, citations: [Citation], evidence: [EvidenceSentence], reason: String?) {
+        let sources = result.sources
+        let text = Self.quotingNumbers(in: Self.cleaned(raw, sources: sources), sources: sources)
         let citations = Self.citations(for: text, question: question, sources: sources)
         let unsupported = Self.unsupportedSentences(of: text, question: question, sources: sources)
         result.check.unsupportedSentences = unsupported
@@ -214,7 +260,7 @@ public final class Answerer {
         result.check.evidenceCoverage = NotFoundPolicy.coverage(of: question, in: evidence.map(\.text),
                                                                 weights: pending.retrieval.termWeights).0
         var reason = policy.declineAfterAnswering(text: text, citations: citations, check: result.check)
-        if reason == nil, policy.minimumAnswersQuestion > 0, let verifier = try answerVerifier() {
+        if reason == nil, minimumScore > 0, let verifier = try answerVerifier() {
             let checkStart = ContinuousClock.now
             let cited = Set(citations.map(\.source))
             let quoted = evidence.isEmpty
@@ -223,18 +269,29 @@ public final class Answerer {
             let score = try verifier.score(question: question,
                                            evidence: (quoted.isEmpty ? sources.prefix(1).map(\.text) : quoted).joined(separator: " "))
             result.check.answersQuestion = score
-            result.timings.checkSeconds = checkStart.duration(to: .now).inSeconds
-            reason = policy.declineAfterVerifying(score: score)
+            result.timings.checkSeconds += checkStart.duration(to: .now).inSeconds
+            reason = policy.declineAfterVerifying(score: score, minimum: minimumScore)
         }
-        if let reason {
-            result.check.declineReason = reason
-            result.draft = text
-            return result
+        return (text, citations, evidence, reason)
+    }
+
+    /// What the second try's answer starts with: the model goes on to copy a passage.
+    static let quoteOpening = "The passages say: \""
+
+    /// A second answer to a pending question: the same prompt, with the answer begun as a
+    /// quotation, so the model copies the passage's own words. The first try's prompt is
+    /// still in the KV cache; only the opening is read.
+    private func generateQuote(_ pending: PendingAnswer) throws -> GenerationResult {
+        let prompt = pending.prompt + (try model.tokenize(Self.quoteOpening, addSpecial: false))
+        var raw = ""
+        var result = try context.generate(prompt: prompt, reusablePrefix: pending.prompt.count,
+                                          maxTokens: max(16, min(maxAnswerTokens, context.contextLength - prompt.count - 1)),
+                                          sampling: sampling) { piece in
+            raw += piece
+            return !raw.contains("\"") && !Self.isComplete(raw) && !shouldStop()
         }
-        result.notFound = false
-        result.text = text
-        result.citations = citations
-        result.evidence = evidence
+        if let end = raw.firstIndex(of: "\"") { raw = String(raw[..<end]) }
+        result.text = raw
         return result
     }
 

@@ -17,9 +17,19 @@ public final class Embedder {
 
     /// Loads the embedding model at `modelPath`.
     ///
+    /// A chat model embeds too (its token states averaged), but far slower and worse than
+    /// an embedding model; with `acceptsChatModels` false, a model that has a chat
+    /// template and no pooling rule of its own is refused, as a user who names one as the
+    /// embedding model has most likely mixed up the two options.
     /// - Throws: `.modelNotFound`, `.modelLoadFailed`, `.notAnEmbeddingModel`, `.contextFailed`.
-    public init(modelPath: String, threads: Int? = nil) throws {
+    public init(modelPath: String, threads: Int? = nil, acceptsChatModels: Bool = true) throws {
         model = try LlamaModel(path: modelPath)
+        if !acceptsChatModels, model.chatTemplate != nil,
+           model.metadata("\(model.architecture).pooling_type") == nil {
+            throw DocQAError(.notAnEmbeddingModel,
+                "this is a chat model, not an embedding model; give it with --model, and name an embedding "
+                + "model (see `docqa models`, e.g. minilm-l6-v2) with --embedding-model.", path: modelPath)
+        }
         context = try EmbeddingContext(model: model, threads: threads)
     }
 

@@ -8,9 +8,13 @@ public enum DocumentExtractor {
     /// File extensions `extract(fileAt:)` reads, lowercase and without the dot. Matching
     /// ignores case, so `REPORT.PDF` is a PDF.
     public static let supportedExtensions: Set<String> = pdfExtensions.union(textExtensions)
+        .union(htmlExtensions).union(docxExtensions).union(emailExtensions)
 
     static let pdfExtensions: Set<String> = ["pdf"]
     static let textExtensions: Set<String> = ["txt", "text", "md", "markdown"]
+    static let htmlExtensions: Set<String> = ["html", "htm"]
+    static let docxExtensions: Set<String> = ["docx"]
+    static let emailExtensions: Set<String> = ["eml"]
 
     /// Extracts the text of the file at `path`, choosing the reader by its extension.
     ///
@@ -29,6 +33,10 @@ public enum DocumentExtractor {
     ///   - `.unsupportedFormat` when the extension is not in ``supportedExtensions``;
     ///   - `.encryptedPDF` or `.damagedPDF` for a PDF that needs a password or is broken;
     ///   - `.notUTF8` for a text file in another encoding;
+    ///   - `.encryptedDocument`, `.damagedDocument` or `.fileTooLarge` for a Word document
+    ///     that is password-protected, broken, or inflates beyond reason (see
+    ///     ``DOCXReader``), or an email that is not one or is encrypted (see
+    ///     ``EmailReader``);
     ///   - `.emptyDocument` when the file has no text at all, such as a scanned PDF
     ///     without OCR or an empty text file;
     ///   - `.ocrUnavailable` for a PDF with scanned pages when Tesseract cannot start.
@@ -47,6 +55,12 @@ public enum DocumentExtractor {
             document = try extractPDF(path, scans: scans)
         } else if textExtensions.contains(fileExtension) {
             document = try extractText(path)
+        } else if htmlExtensions.contains(fileExtension) {
+            document = try extractHTML(path)
+        } else if docxExtensions.contains(fileExtension) {
+            document = try DOCXReader.read(path)
+        } else if emailExtensions.contains(fileExtension) {
+            document = try EmailReader.read(path)
         } else {
             throw unsupportedFormat(path)
         }
@@ -64,7 +78,10 @@ public enum DocumentExtractor {
                         + "to read it with OCR)."
                 }
                 throw DocQAError(.emptyDocument, message, path: path)
-            case .text:
+            case .docx:
+                throw DocQAError(.emptyDocument,
+                    "this Word document has no text; add content to it or leave it out.", path: path)
+            case .text, .html, .email:
                 throw DocQAError(.emptyDocument,
                     "this file has no text; add content to it or leave it out.", path: path)
             }
@@ -133,6 +150,27 @@ public enum DocumentExtractor {
         let normalized = ExtractedTextNormalization.normalize(text)
         return ExtractedDocument(format: .text, pages: [ExtractedPage(number: nil, text: normalized)],
                                  title: PageLayout.leadingTitle(normalized))
+    }
+
+    /// Reads a file's bytes, or throws `.unreadableFile`.
+    static func contents(of path: String) throws(DocQAError) -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DocQAError(.unreadableFile,
+                "this file cannot be read; check that the file is readable and try again.",
+                path: path)
+        }
+    }
+
+    private static func extractHTML(_ path: String) throws(DocQAError) -> ExtractedDocument {
+        let data = try contents(of: path)
+        guard let (text, title) = try? HTMLReader.read(data) else {
+            throw DocQAError(.emptyDocument,
+                "this file has no text; add content to it or leave it out.", path: path)
+        }
+        return ExtractedDocument(format: .html, pages: [ExtractedPage(number: nil, text: text)],
+                                 title: title ?? PageLayout.leadingTitle(text))
     }
 
     /// Decodes strict UTF-8 (dropping a UTF-8 byte-order mark), or UTF-16 announced by a

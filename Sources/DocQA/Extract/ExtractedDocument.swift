@@ -1,9 +1,16 @@
 /// The text of one source file, page by page, as extraction found it.
-public struct ExtractedDocument: Sendable, Equatable {
+public struct ExtractedDocument: Sendable, Equatable, Codable {
     /// The kind of file the text came from.
     public enum Format: String, Sendable, Codable {
         case pdf
         case text
+        /// An HTML page (`.html`, `.htm`): its visible text, one page without a number.
+        case html
+        /// A Word document (`.docx`): paragraphs, headings, tables and notes, one page
+        /// without a number (Word has no stable pages).
+        case docx
+        /// An email message (`.eml`): a header block and the body, one page without a number.
+        case email
     }
 
     public var format: Format
@@ -57,7 +64,7 @@ public struct ExtractedDocument: Sendable, Equatable {
 }
 
 /// The text of one page.
-public struct ExtractedPage: Sendable, Equatable {
+public struct ExtractedPage: Sendable, Equatable, Codable {
     /// 1-based physical page index in the PDF; `nil` for files without pages.
     public var number: Int?
     public var text: String

@@ -17,8 +17,11 @@
 /// normalisation, no case folding), so quoted passages match the source.
 enum ExtractedTextNormalization {
     static func normalize(_ text: String) -> String {
-        var output = String.UnicodeScalarView()
-        var pendingBlanks = String.UnicodeScalarView()  // spaces/tabs not yet known to be trailing
+        // UTF-8 bytes, not a String.UnicodeScalarView: appending to the scalar view copies
+        // the whole string each time (measured: 1 MB of text took 6 s, 0.5 MB 1.5 s).
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var pendingBlanks: [UInt8] = []  // spaces/tabs not yet known to be trailing
         var newlines = 0         // consecutive line breaks just written
         var atStart = true       // nothing but line breaks seen so far
         var previousWasCR = false
@@ -33,21 +36,21 @@ enum ExtractedTextNormalization {
                 pendingBlanks.removeAll()
                 newlines += 1
                 // At most one blank line in a row; none before the first text.
-                if !atStart && newlines <= 2 { output.append("\n") }
+                if !atStart && newlines <= 2 { output.append(0x0A) }
             case 0x20, 0x09:
-                pendingBlanks.append(scalar)
+                pendingBlanks.append(UInt8(scalar.value))
             case 0x00...0x1F, 0x7F...0x9F:
                 continue  // other control characters: dropped
             default:
                 output.append(contentsOf: pendingBlanks)
-                pendingBlanks.removeAll()
-                output.append(scalar)
+                pendingBlanks.removeAll(keepingCapacity: true)
+                UTF8.encode(scalar) { output.append($0) }
                 newlines = 0
                 atStart = false
             }
         }
         // Line breaks at the very end are layout, not content.
-        while output.last == "\n" { output.removeLast() }
-        return String(output)
+        while output.last == 0x0A { output.removeLast() }
+        return String(decoding: output, as: UTF8.self)
     }
 }

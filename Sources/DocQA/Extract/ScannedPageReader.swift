@@ -1,7 +1,7 @@
 import Foundation
 
 /// When `docqa index` reads PDF pages with OCR.
-public enum OCRPolicy: String, Sendable, CaseIterable {
+public enum OCRPolicy: String, Sendable, CaseIterable, Codable {
     /// Pages that look scanned: almost no text layer, mostly covered by images.
     case auto
     /// Every PDF page, its text layer ignored (for scans whose text layer is garbage).
@@ -81,11 +81,7 @@ public final class ScannedPageReader {
     ///   install), `.renderFailed` or `.ocrFailed` when this one page cannot be drawn or read,
     ///   `.ocrInterrupted` when ``shouldStop`` says to stop before the page.
     func read(_ page: PDFPage) throws(DocQAError) -> RecognizedText {
-        if shouldStop() {
-            throw DocQAError(.ocrInterrupted,
-                "reading this scanned file was stopped at page \(page.number); it was not stored, and the next run reads it again.",
-                path: page.document.path)
-        }
+        if shouldStop() { throw Self.interrupted(at: page.number, path: page.document.path) }
         willRead(page.document.path, page.number, page.document.pageCount)
         let clock = ContinuousClock()
         let start = clock.now
@@ -109,6 +105,20 @@ public final class ScannedPageReader {
         } catch where error.code == .renderFailed || error.code == .ocrFailed {
             return ExtractedPage(number: page.number, text: "", ocrConfidence: 0)
         }
+    }
+
+    /// Counts pages that another process read with OCR for this reader's owner (the PDF
+    /// reader process, see ``IsolatedExtractor``), so a run's totals include them.
+    func account(pages: Int, seconds: Double) {
+        pagesRead += pages
+        self.seconds += seconds
+    }
+
+    /// The error for a scan left at `page` because ``shouldStop`` said so.
+    static func interrupted(at page: Int, path: String) -> DocQAError {
+        DocQAError(.ocrInterrupted,
+            "reading this scanned file was stopped at page \(page); it was not stored, and the next run reads it again.",
+            path: path)
     }
 
     private func loadedRecognizer(for path: String) throws(DocQAError) -> TextRecognizer {

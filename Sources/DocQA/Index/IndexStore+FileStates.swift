@@ -50,6 +50,12 @@ extension IndexStore {
         try readFileStates(where: problemsOnly ? "s.state IN ('skipped', 'failed')" : "1", [])
     }
 
+    /// The paths of stale documents: files whose last run failed (or skipped them) while
+    /// their earlier version stays indexed and searchable.
+    public func stalePaths() throws -> Set<String> {
+        Set(try fileStates(problemsOnly: true).filter(\.isStale).map(\.path))
+    }
+
     /// The recorded state of the file at exactly `path`, or `nil`.
     public func fileState(atPath filePath: String) throws -> FileState? {
         try readFileStates(where: "s.path = ?1", [.text(filePath)]).first

@@ -2,8 +2,8 @@ import Foundation
 
 // `docqa remove` and `docqa purge`.
 extension IndexStore {
-    /// Removes the documents indexed under any of `paths` (exactly that path, or inside
-    /// that folder) with their chunks, vectors and keyword entries, and forgets those
+    /// Removes the documents indexed under any of `paths` (exactly that path, inside that
+    /// folder, or an attachment of that message) with their chunks, vectors and keyword entries, and forgets those
     /// files' states, in one transaction. Their text stays in the file's free space and
     /// log until `purge()`.
     ///
@@ -18,10 +18,11 @@ extension IndexStore {
             var removed: [String] = []
             var states = 0
             var unmatched: [String] = []
-            let match = "path = ?1 OR substr(path, 1, length(?2)) = ?2"
+            let match = "path = ?1 OR substr(path, 1, length(?2)) = ?2 OR substr(path, 1, length(?3)) = ?3"
             for root in paths {
                 let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-                let values: [SQLiteValue] = [.text(trimmed), .text(trimmed == "/" ? "/" : trimmed + "/")]
+                let values: [SQLiteValue] = [.text(trimmed), .text(trimmed == "/" ? "/" : trimmed + "/"),
+                                             .text(trimmed + Indexer.attachmentSeparator)]
                 let listed = try db.prepare("SELECT path FROM documents WHERE \(match) ORDER BY path")
                 try listed.bind(values)
                 let before = removed.count

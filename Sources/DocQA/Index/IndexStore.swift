@@ -31,7 +31,8 @@ public final class IndexStore {
     ///
     /// - Throws: `.indexNotFound` when the file is missing and `create` is false;
     ///   `.indexCorrupt` when the file is damaged, not a SQLite database, or a SQLite
-    ///   database made by another program (the file is left unchanged);
+    ///   database made by another program, or when the `-wal` file beside it was written
+    ///   by another database (the files are left unchanged);
     ///   `.indexTooNew` when a newer docqa wrote it; `.indexBusy` when another process
     ///   holds it locked; `.invalidArgument` when `path` is a folder; `.database` when the
     ///   file or its folder cannot be created or opened.
@@ -52,16 +53,59 @@ public final class IndexStore {
             }
             try Self.createPrivateFile(at: path)
         }
-        db = try Connection(path: path, mode: .readWrite, busyTimeout: .seconds(5))
-        try Self.configure(db)
+        db = try Self.openConnection(path, forWriting: create)
     }
 
     // MARK: Opening
 
-    private static func configure(_ db: Connection) throws {
-        // Read before writing anything: a file that is not a database fails here with
-        // SQLITE_NOTADB, and the checks below refuse other programs' databases and newer
-        // schemas before switching the journal mode (which rewrites the header).
+    /// Opens and configures the connection. A reader (`forWriting` false) of an index in a
+    /// read-only folder or file system, where SQLite cannot create the write-ahead log's
+    /// `-shm` file, opens the file as immutable instead, provided its log holds nothing
+    /// (else it would miss those changes). A writer is refused at once when the file
+    /// cannot be written, before any document is read.
+    private static func openConnection(_ path: String, forWriting: Bool) throws -> Connection {
+        try WriteAheadLogCheck.check(indexPath: path, applicationID: UInt32(bitPattern: IndexSchema.applicationID))
+        do {
+            let db = try Connection(path: path, mode: .readWrite, busyTimeout: .seconds(5))
+            // SQLite opens a file it may not write read-only, without saying so.
+            if forWriting, db.isReadOnly || access(path, W_OK) != 0 {
+                throw readOnlyError(path)
+            }
+            try configure(db)
+            return db
+        } catch let error as DocQAError where error.code == .database && !forWriting && isReadOnlyLocation(path) {
+            var info = stat()
+            let logIsEmpty = stat(path + "-wal", &info) != 0 || info.st_size == 0
+            guard logIsEmpty else {
+                throw DocQAError(.database,
+                    "The index is in a folder docqa may not write to, and its log (-wal file) holds changes "
+                    + "not yet in the index file, which cannot be read from here. Open it once where it may be "
+                    + "written (for example, copy the index with its -wal file to a writable folder).", path: path)
+            }
+            let db = try Connection(path: path, mode: .immutable, busyTimeout: nil)
+            try configureReadOnly(db)
+            return db
+        }
+    }
+
+    /// Whether the index file or its folder cannot be written (permissions or a read-only
+    /// file system).
+    private static func isReadOnlyLocation(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        return access(path, W_OK) != 0 || access(folder.isEmpty ? "." : folder, W_OK) != 0
+    }
+
+    private static func readOnlyError(_ path: String) -> DocQAError {
+        DocQAError(.database,
+            "The index file is read-only, so nothing can be added to it (search and ask still read it). "
+            + "Make the file and its folder writable, or copy the index somewhere writable, then run the command again.",
+            path: path)
+    }
+
+    /// Reads, and writes nothing: a file that is not a database fails here with
+    /// SQLITE_NOTADB, and other programs' databases and newer schemas are refused before
+    /// `configure` switches the journal mode (which rewrites the header).
+    private static func checkIsDocQAIndex(_ db: Connection) throws {
         let objectCount = try db.int64("SELECT count(*) FROM sqlite_schema") ?? 0
         let applicationID = try db.int64("PRAGMA application_id") ?? 0
         let version = try IndexSchema.migrator.currentVersion(of: db)
@@ -74,6 +118,20 @@ public final class IndexStore {
                 + "so it was left untouched. Choose another path for the index.", path: db.path)
         }
         try IndexSchema.migrator.checkCompatible(db)
+    }
+
+    /// Checks a read-only connection as `configure` does, changing nothing.
+    private static func configureReadOnly(_ db: Connection) throws {
+        try checkIsDocQAIndex(db)
+        guard try IndexSchema.migrator.currentVersion(of: db) == IndexSchema.migrator.latestVersion else {
+            throw DocQAError(.database,
+                "The index was made by an earlier docqa and must be upgraded, which needs to write to it, "
+                + "but it is read-only. Make it and its folder writable and run the command again.", path: db.path)
+        }
+    }
+
+    private static func configure(_ db: Connection) throws {
+        try checkIsDocQAIndex(db)
 
         let mode = try db.string("PRAGMA journal_mode = WAL")
         guard mode?.lowercased() == "wal" else {

@@ -77,6 +77,12 @@ public final class Indexer {
     /// Extracted text beyond this (per file) is reported and the file skipped: about
     /// 20,000 pages of dense text, far beyond any real document.
     public var maximumTextBytes = 64 * 1024 * 1024
+    /// Limits for reading files (time per PDF page, text per page), passed whole to the
+    /// reader process.
+    public var extraction = ExtractionOptions()
+    /// The program that reads PDFs in a child process, killed when it runs out of time
+    /// (see ``IsolatedExtractor``); `nil` reads them in this process, without a time bound.
+    public var readerProcess: (executable: String, arguments: [String])?
     /// Called with a file's path after its text is extracted and before it is checked for
     /// changes; tests change the file here.
     var extracted: (String) -> Void = { _ in }
@@ -134,7 +140,14 @@ public final class Indexer {
                 break
             }
             do {
-                let outcome = try indexFile(file, report: &report)
+                var attachments: [(path: String, outcome: FileOutcome)] = []
+                let outcome = try indexFile(file, report: &report, attachments: &attachments)
+                for attachment in attachments {
+                    record(attachment.path, attachment.outcome)
+                    if case .failed(let error) = attachment.outcome {
+                        try store.recordFileStates([(attachment.path, FileState.Kind(recording: error), error)])
+                    }
+                }
                 record(file, outcome)
                 if outcome == .unchanged { pendingStates.append((file, .unchanged, nil)) }
             } catch let error as DocQAError where error.code == .ocrInterrupted {
@@ -177,7 +190,9 @@ public final class Indexer {
         }
     }
 
-    private func indexFile(_ path: String, report: inout IndexReport) throws -> FileOutcome {
+    /// Indexes one file; a message's attachments' outcomes go to `attachments`.
+    private func indexFile(_ path: String, report: inout IndexReport,
+                           attachments: inout [(path: String, outcome: FileOutcome)]) throws -> FileOutcome {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value,
            size > maximumFileBytes {
             throw DocQAError(.fileTooLarge,
@@ -195,13 +210,16 @@ public final class Indexer {
             return .unchanged
         }
         // Renamed or moved: the same bytes are indexed under a path that is gone.
+        // (An attachment's path never exists on disk; it moves with its message.)
         if let moved = try store.documents(withContentHash: hash).first(where: {
-            $0.path != path && $0.pipeline >= Self.pipelineVersion && !FileManager.default.fileExists(atPath: $0.path)
+            $0.path != path && $0.pipeline >= Self.pipelineVersion && Self.messagePath(ofAttachment: $0.path) == nil
+                && !FileManager.default.fileExists(atPath: $0.path)
         }) {
             try store.moveDocument(from: moved.path, to: path)
+            try moveAttachments(from: moved.path, to: path)
             return .renamed(from: moved.path)
         }
-        let document = try DocumentExtractor.extract(fileAt: path, scans: scans)
+        let document = try extract(path)
         extracted(path)
         // A file written to while it was read could give text from two versions, stored
         // under a hash of neither: hash it again, and leave it for the next run if it moved.
@@ -210,6 +228,19 @@ public final class Indexer {
                 "this file changed while it was being read, so it was not stored; run docqa index again "
                 + "once nothing is writing to it.", path: path)
         }
+        try extraction.checkPageText(of: document, path: path)
+        if document.format == .email {
+            // Attachments first: the message's own hash, stored last, marks the whole
+            // message as done, so an interrupted run redoes its attachments next time.
+            attachments = try indexAttachments(ofMessageAt: path, report: &report)
+        }
+        let byteSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        return try store(document, path: path, contentHash: hash, byteSize: byteSize, report: &report)
+    }
+
+    /// Chunks, embeds and stores `document` under `path` in one transaction.
+    func store(_ document: ExtractedDocument, path: String, contentHash hash: String, byteSize: Int?,
+               report: inout IndexReport) throws -> FileOutcome {
         let textBytes = document.pages.reduce(0) { $0 + $1.text.utf8.count }
         guard textBytes <= maximumTextBytes else {
             throw DocQAError(.fileTooLarge,
@@ -230,7 +261,6 @@ public final class Indexer {
             })
         }
         let pageCount = document.format == .pdf ? document.pages.count : nil
-        let byteSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
                                   pageCount: pageCount, byteSize: byteSize, title: document.title,
                                   pageOffsets: document.format == .pdf ? document.pageOffsets : nil,
@@ -240,22 +270,39 @@ public final class Indexer {
         return .indexed(chunks: chunks.count, pages: pageCount)
     }
 
+    /// The file's text: PDFs in the reader process when there is one, else in process.
+    /// Either way scanned pages are read with OCR under ``scans``'s policy: the reader
+    /// process is handed the policy and resolution in its options, and reports each page
+    /// it reads with OCR back to ``scans`` (progress, counts, stop requests).
+    private func extract(_ path: String) throws(DocQAError) -> ExtractedDocument {
+        guard let readerProcess else { return try DocumentExtractor.extract(fileAt: path, scans: scans) }
+        var options = extraction
+        options.ocr = scans.policy
+        options.ocrDotsPerInch = scans.dotsPerInch
+        return try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
+                                     options: options).extract(fileAt: path, scans: scans)
+    }
+
     /// Removes indexed documents inside the named folders (or named files) that are gone
     /// from disk, with their files' states, and forgets the states of other files there
     /// that are gone (failed or skipped files never indexed) unless this run met them.
     private func prune(under paths: [String], seen: Set<String>) throws -> [String] {
         let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         func isInside(_ path: String) -> Bool {
-            roots.contains { root in path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
+            let file = Self.messagePath(ofAttachment: path) ?? path
+            return roots.contains { root in file == root || file.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
         }
         var removed: [String] = []
         for document in try store.documents() {
-            guard isInside(document.path), !FileManager.default.fileExists(atPath: document.path) else { continue }
+            // An attachment lives as long as its message does.
+            let file = Self.messagePath(ofAttachment: document.path) ?? document.path
+            guard isInside(document.path), !FileManager.default.fileExists(atPath: file) else { continue }
             try store.removeDocument(atPath: document.path)
             removed.append(document.path)
         }
         let gone = try store.fileStates().map(\.path).filter {
-            isInside($0) && !seen.contains($0) && !FileManager.default.fileExists(atPath: $0)
+            isInside($0) && !seen.contains($0)
+                && !FileManager.default.fileExists(atPath: Self.messagePath(ofAttachment: $0) ?? $0)
         }
         try store.removeFileStates(atPaths: gone)
         return removed

@@ -37,7 +37,13 @@ public final class LlamaModel {
     public init(path: String) throws {
         LlamaRuntime.initialize()
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        guard !isDirectory.boolValue else {
+            throw DocQAError(.modelNotFound,
+                             "this is a folder, not a model file. Name a .gguf file, or install the default models with Scripts/bootstrap.",
+                             path: path)
+        }
+        guard exists else {
             throw DocQAError(.modelNotFound,
                              "no model file here. Install the default models with Scripts/bootstrap, or name an existing GGUF file.",
                              path: path)

@@ -37,38 +37,46 @@ public struct InstalledModel: Sendable, Equatable {
     public var fileName: String { (path as NSString).lastPathComponent }
 }
 
-/// The models installed in the models folder, read from the `models.tsv` manifest that
-/// Scripts/bootstrap writes there (name, role, file, bytes, sha256, default, description).
+/// The models installed in the models folders, read from the `models.tsv` manifest that
+/// Scripts/bootstrap (in the user's folder) and the docqa-models package (in the
+/// system-wide folder) write there (name, role, file, bytes, sha256, default, description).
 ///
-/// Without a manifest (an older install, or models copied by hand) the catalog falls back
-/// to the default file names, so docqa still finds them.
+/// The user's folder comes first: a model it lists hides the system folder's model of the
+/// same name, and its defaults win. Without any manifest (an older install, or models
+/// copied by hand) the catalog falls back to the default file names in the user's folder,
+/// so docqa still finds them.
 public struct ModelCatalog: Sendable {
     public var models: [InstalledModel]
+    /// The user's models folder (where Scripts/bootstrap installs).
     public var folder: String
+    /// Every folder searched, the user's first; models come from those with a manifest.
+    public var folders: [String]
 
     /// The file the bootstrap writes beside the models.
     public static let manifestName = "models.tsv"
 
-    /// Reads the manifest in `locations.modelsDirectory`.
+    /// Reads the manifests in `locations.modelsDirectories`.
     ///
     /// Not an error: a missing or unreadable manifest gives the built-in fallback; malformed
     /// lines are skipped.
     public init(locations: Locations = Locations()) {
         folder = locations.modelsDirectory
-        let manifest = (folder as NSString).appendingPathComponent(Self.manifestName)
-        if let text = try? String(contentsOfFile: manifest, encoding: .utf8) {
-            models = Self.parse(text, folder: folder)
-        } else {
-            models = []
+        folders = locations.modelsDirectories
+        var found: [InstalledModel] = []
+        for folder in folders {
+            let manifest = (folder as NSString).appendingPathComponent(Self.manifestName)
+            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { continue }
+            for model in Self.parse(text, folder: folder) where !found.contains(where: { $0.name == model.name }) {
+                found.append(model)
+            }
         }
-        if models.isEmpty {
-            models = Self.fallback(folder: folder)
-        }
+        models = found.isEmpty ? Self.fallback(folder: folder) : found
     }
 
     public init(models: [InstalledModel], folder: String) {
         self.models = models
         self.folder = folder
+        folders = [folder]
     }
 
     /// Parses a tab-separated manifest with a header line; columns are found by name.
@@ -129,7 +137,7 @@ public struct ModelCatalog: Sendable {
         guard let value = nameOrPath?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
             if let model = defaultModel(for: role) { return model.path }
             throw DocQAError(.modelNotFound,
-                             "no \(role.rawValue) model is installed; run Scripts/bootstrap to install the default models.",
+                             "no \(role.rawValue) model is installed; run Scripts/bootstrap, or install the docqa-models package, to install the default models.",
                              path: folder)
         }
         if let model = models.first(where: { $0.name.caseInsensitiveCompare(value) == .orderedSame }) {

@@ -16,6 +16,11 @@ package final class Connection {
         /// Read and write, creating the file when it is missing. SQLite creates files
         /// with mode 0644 (less the umask); callers wanting a private file create it first.
         case readWriteCreate
+        /// Read only, trusting that nothing changes the file while it is open: SQLite then
+        /// takes no locks and needs no `-shm` file, so a write-ahead-log database on a
+        /// read-only folder or file system can be read (SQLite's `immutable=1`). Its log
+        /// is not read, so use it only when the log is empty.
+        case immutable
     }
 
     /// The path the connection was opened with.
@@ -40,12 +45,13 @@ package final class Connection {
         case .readOnly: flags = SQLITE_OPEN_READONLY
         case .readWrite: flags = SQLITE_OPEN_READWRITE
         case .readWriteCreate: flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .immutable: flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
         }
         // One owner serialises access (connections are not Sendable), so SQLite's own
         // mutexes would only cost time.
         flags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         var opened: OpaquePointer?
-        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        let code = sqlite3_open_v2(mode == .immutable ? Self.immutableURI(path) : path, &opened, flags, nil)
         guard code == SQLITE_OK, let opened else {
             var message = String(cString: sqlite3_errstr(code))
             var extended = code
@@ -63,6 +69,26 @@ package final class Connection {
         sqlite3_extended_result_codes(opened, 1)
         setBusyTimeout(busyTimeout)
     }
+
+    /// A `file:` URI naming `path` with `immutable=1`; every byte but letters, digits and
+    /// `/._-~` is percent-encoded, so `?`, `#` and `%` in a file name stay part of it.
+    static func immutableURI(_ path: String) -> String {
+        var encoded = ""
+        for byte in path.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if ("0"..."9").contains(scalar) || ("a"..."z").contains(scalar)
+                || ("A"..."Z").contains(scalar) || "/._-~".unicodeScalars.contains(scalar) {
+                encoded.unicodeScalars.append(scalar)
+            } else {
+                encoded += String(format: "%%%02X", byte)
+            }
+        }
+        return "file:" + encoded + "?immutable=1"
+    }
+
+    /// Whether the connection cannot write (opened read-only, or the file or its file
+    /// system is read-only). The corresponding C function is `sqlite3_db_readonly`.
+    package var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     deinit {
         // Statements hold a strong reference to their connection, so none is left here
@@ -211,9 +237,11 @@ package final class Connection {
 
     /// The current error of this connection, attributed to `sql`.
     func makeError(code: Int32, sql: String?) -> DocQAError {
-        SQLiteError(resultCode: code & 0xff,
-                    extendedCode: sqlite3_extended_errcode(handle),
-                    message: String(cString: sqlite3_errmsg(handle)),
-                    sql: sql, path: path).docQAError
+        var error = SQLiteError(resultCode: code & 0xff,
+                                extendedCode: sqlite3_extended_errcode(handle),
+                                message: String(cString: sqlite3_errmsg(handle)),
+                                sql: sql, path: path)
+        error.systemErrorNumber = sqlite3_system_errno(handle)
+        return error.docQAError
     }
 }

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// A failed SQLite call, as SQLite reported it: result codes, `sqlite3_errmsg` text and
 /// the SQL being run.
@@ -18,6 +19,9 @@ package struct SQLiteError: Sendable, Equatable {
     package var sql: String?
     /// The database file the connection was opened on.
     package var path: String?
+    /// The operating system's error number behind an I/O failure (`sqlite3_system_errno`),
+    /// 0 when there is none.
+    package var systemErrorNumber: Int32 = 0
 
     package init(resultCode: Int32, extendedCode: Int32, message: String,
                  sql: String? = nil, path: String? = nil) {
@@ -65,6 +69,14 @@ package struct SQLiteError: Sendable, Equatable {
                 "The index file cannot be opened (\(detail)). "
                 + "Check that the path names a file (not a folder) you may read and write.",
                 path: path)
+        // A write refused for want of space or by a file-size limit (`ulimit -f`) comes as
+        // an I/O error (SQLITE_IOERR_WRITE, a macro Swift does not import), not SQLITE_FULL; the error number is often
+        // gone by the time the statement reports it (the rollback clears it).
+        case SQLITE_IOERR where extendedCode == SQLITE_IOERR | (3 << 8) || [ENOSPC, EFBIG, EDQUOT].contains(systemErrorNumber):
+            let reason = systemErrorNumber == 0 ? "" : "; " + String(cString: strerror(systemErrorNumber))
+            return DocQAError(.database,
+                "Writing the index failed (\(detail)\(reason)): the disk may be full or a file-size limit "
+                + "(ulimit -f) reached. Free some space (or raise the limit), then run the command again.", path: path)
         case SQLITE_IOERR:
             return DocQAError(.database,
                 "Reading or writing the index failed (\(detail)). "

@@ -37,7 +37,7 @@ enum CPUActivity {
     }
 
     /// Reads a /proc file, whose reported size is 0, to its end (up to 1 MiB).
-    private static func readSmallFile(_ path: String) -> String? {
+    static func readSmallFile(_ path: String) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

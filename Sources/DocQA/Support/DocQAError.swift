@@ -16,9 +16,15 @@ public struct DocQAError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let encryptedPDF = Code(rawValue: "encrypted-pdf")
         public static let damagedPDF = Code(rawValue: "damaged-pdf")
         public static let notUTF8 = Code(rawValue: "not-utf8")
+        /// A Word document or email that needs a password or an encrypted container.
+        public static let encryptedDocument = Code(rawValue: "encrypted-document")
+        /// A Word document or email whose structure is broken, or a file that is not
+        /// what its extension says.
+        public static let damagedDocument = Code(rawValue: "damaged-document")
         public static let emptyDocument = Code(rawValue: "empty-document")
         public static let fileTooLarge = Code(rawValue: "file-too-large")
         public static let fileChanged = Code(rawValue: "file-changed")
+        public static let extractionTimedOut = Code(rawValue: "extraction-timed-out")
         public static let modelNotFound = Code(rawValue: "model-not-found")
         public static let modelLoadFailed = Code(rawValue: "model-load-failed")
         public static let notAnEmbeddingModel = Code(rawValue: "not-an-embedding-model")

@@ -3,10 +3,17 @@ import Foundation
 /// Where docqa keeps its files, following the XDG base directory convention.
 ///
 /// - data directory: `$XDG_DATA_HOME/docqa`, default `~/.local/share/docqa`
-/// - models: `<data>/models` (installed by Scripts/bootstrap)
+/// - models: `<data>/models` (installed by Scripts/bootstrap), then the system-wide
+///   `/usr/share/docqa/models` (installed by the docqa-models Debian package)
 /// - indexes named by a bare name: `<data>/indexes/NAME.sqlite`
 public struct Locations: Sendable {
     public var dataDirectory: String
+    /// Where the docqa-models package installs the default models; read after the user's
+    /// own models folder. `DOCQA_SYSTEM_MODELS` names another folder (for tests).
+    public var systemModelsDirectory: String
+
+    /// The system-wide models folder the docqa-models package installs into.
+    public static let packagedModelsDirectory = "/usr/share/docqa/models"
 
     /// Default model files, as Scripts/bootstrap installs them (Scripts/models.tsv); used
     /// when the models folder has no manifest.
@@ -25,9 +32,18 @@ public struct Locations: Sendable {
             base = (home as NSString).appendingPathComponent(".local/share")
         }
         dataDirectory = (base as NSString).appendingPathComponent("docqa")
+        if let system = environment["DOCQA_SYSTEM_MODELS"], system.hasPrefix("/") {
+            systemModelsDirectory = system
+        } else {
+            systemModelsDirectory = Self.packagedModelsDirectory
+        }
     }
 
     public var modelsDirectory: String { (dataDirectory as NSString).appendingPathComponent("models") }
+    /// The folders models are looked up in, the user's first.
+    public var modelsDirectories: [String] {
+        modelsDirectory == systemModelsDirectory ? [modelsDirectory] : [modelsDirectory, systemModelsDirectory]
+    }
     public var indexesDirectory: String { (dataDirectory as NSString).appendingPathComponent("indexes") }
     public var defaultChatModel: String { (modelsDirectory as NSString).appendingPathComponent(Self.defaultChatModelFile) }
     public var fastChatModel: String { (modelsDirectory as NSString).appendingPathComponent(Self.fastChatModelFile) }
