@@ -142,12 +142,7 @@ enum JSONOutput {
                 } ?? .null),
                 ("declineReason", answer.check.declineReason.map(JSON.string) ?? .null),
                 ("draft", .string(answer.draft)),
-                ("retryDraft", answer.check.retryDraft.map(JSON.string) ?? .null),
-                ("retryAnswersQuestion", answer.check.retryAnswersQuestion.map(JSON.double) ?? .null),
-                ("retryDeclineReason", answer.check.retryDeclineReason.map(JSON.string) ?? .null),
-                ("firstDraft", answer.check.firstDraft.map(JSON.string) ?? .null),
-                ("firstDeclineReason", answer.check.firstDeclineReason.map(JSON.string) ?? .null),
-            ])),
+            ] + retryMembers(answer))),
             ("sources", .array(answer.sources.map { source in
                 .object([
                     ("source", .int(source.number)),
@@ -168,9 +163,21 @@ enum JSONOutput {
                 ("generatedTokens", .int(timings.generatedTokens)),
                 ("generationSeconds", .double(timings.generationSeconds)),
                 ("checkSeconds", .double(timings.checkSeconds)),
-                ("retrySeconds", .double(timings.retrySeconds)),
-                ("totalSeconds", .double(totalSeconds)),
-            ])),
+            ] + (answer.check.retryDraft == nil ? [] : [("retrySeconds", .double(timings.retrySeconds))])
+              + [("totalSeconds", .double(totalSeconds))])),
+        ]
+    }
+
+    /// The second try's members (`eval --retry-quote`, for calibration only), present
+    /// only when there was a second try, so that the default contract does not change.
+    private static func retryMembers(_ answer: Answer) -> [(String, JSON)] {
+        guard let retry = answer.check.retryDraft else { return [] }
+        return [
+            ("retryDraft", .string(retry)),
+            ("retryAnswersQuestion", answer.check.retryAnswersQuestion.map(JSON.double) ?? .null),
+            ("retryDeclineReason", answer.check.retryDeclineReason.map(JSON.string) ?? .null),
+            ("firstDraft", answer.check.firstDraft.map(JSON.string) ?? .null),
+            ("firstDeclineReason", answer.check.firstDeclineReason.map(JSON.string) ?? .null),
         ]
     }
 
