@@ -122,22 +122,15 @@ public struct IsolatedExtractor: Sendable {
             return try DocumentExtractor.extract(fileAt: path)
         }
         let optionsJSON = String(decoding: (try? JSONEncoder().encode(options)) ?? Data("{}".utf8), as: UTF8.self)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments + [optionsJSON, path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+        let process: ReaderProcess
         do {
-            try process.run()
+            process = try ReaderProcess(executable: executable, arguments: arguments + [optionsJSON, path])
         } catch {
             throw DocQAError(.unreadableFile,
                 "docqa could not start its PDF reader process (\(error)); check that \(executable) can run, "
                 + "then index again.", path: path)
         }
-        let reader = output.fileHandleForReading
-        defer { try? reader.close() }
+        defer { process.close() }
 
         let clock = ContinuousClock()
         let start = clock.now
@@ -152,14 +145,12 @@ public struct IsolatedExtractor: Sendable {
             // A scan is long (seconds a page): a stop request leaves it unstored at once,
             // as the in-process reader leaves it before its next page.
             if let scans, let lastOCRPage, scans.shouldStop() {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                process.kill()
                 throw ScannedPageReader.interrupted(at: lastOCRPage, path: path)
             }
             let remaining = clock.now.duration(to: deadline)
             guard remaining > .zero else {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                process.kill()
                 let seconds = Self.format(start.duration(to: clock.now).inSeconds)
                 throw DocQAError(.extractionTimedOut,
                     "reading this PDF took longer than \(seconds) s (\(Self.format(options.pageTimeLimit)) s per page"
@@ -169,21 +160,20 @@ public struct IsolatedExtractor: Sendable {
                     + "or built to stall readers. Re-save it (or print it to a new PDF), or raise --page-time-limit.",
                     path: path)
             }
-            var descriptor = pollfd(fd: reader.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            var descriptor = pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)
             // While scanned pages are read, wake often enough to hear a stop request.
             let milliseconds = Int32(min(remaining.inSeconds * 1000 + 1, lastOCRPage == nil ? 60_000 : 250))
             let ready = poll(&descriptor, 1, milliseconds)
             if ready < 0 && errno == EINTR { continue }
             guard ready > 0 else { continue }
-            let count = read(reader.fileDescriptor, &buffer, buffer.count)
+            let count = read(process.output, &buffer, buffer.count)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }  // The child closed its output.
             received.append(contentsOf: buffer[0..<count])
             // The child checks the page cap before it writes; this bounds what a child that
             // misbehaves can make this process hold (JSON escapes a byte in at most 6).
             if let pages, received.count > 6 * options.maximumPageTextBytes * (pages + 1) + (1 << 20) {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                process.kill()
                 throw DocQAError(.fileTooLarge,
                     "this PDF's text is larger than \(pages) pages can hold within docqa's per-page cap, so it was "
                     + "stopped and skipped; it is likely damaged or crafted. Re-save it.", path: path)
@@ -198,8 +188,7 @@ public struct IsolatedExtractor: Sendable {
                 }
                 if let page = report.ocrPage {
                     if let scans, scans.shouldStop() {
-                        kill(process.processIdentifier, SIGKILL)
-                        process.waitUntilExit()
+                        process.kill()
                         throw ScannedPageReader.interrupted(at: page, path: path)
                     }
                     ocrPagesAnnounced += 1
@@ -213,13 +202,12 @@ public struct IsolatedExtractor: Sendable {
                 }
             }
         }
-        process.waitUntilExit()
+        let ending = process.wait()
         if let document = finished?.document { return document }
         if let error = finished?.error {
             throw DocQAError(DocQAError.Code(rawValue: error.code), error.message, path: error.path)
         }
-        let how = process.terminationReason == .uncaughtSignal ? "was ended by signal \(process.terminationStatus)"
-            : "stopped with status \(process.terminationStatus)"
+        let how = ending.signal.map { "was ended by signal \($0)" } ?? "stopped with status \(ending.status)"
         throw DocQAError(.damagedPDF,
             "the PDF library failed on this file (docqa's reader process \(how) without an answer), so it was skipped; "
             + "open and re-save it (or print it to a new PDF) and index again.", path: path)
@@ -282,5 +270,77 @@ public struct IsolatedExtractor: Sendable {
     private static func format(_ seconds: Double) -> String {
         seconds >= 10 || seconds == seconds.rounded() ? String(Int(seconds.rounded()))
             : seconds >= 0.1 ? String(format: "%.1f", seconds) : String(format: "%.3g", seconds)
+    }
+}
+
+/// The reader process, started with `posix_spawn`: its standard output is a pipe this
+/// process reads, its standard input and error are /dev/null, and it inherits no other
+/// descriptor. Foundation's `Process` is not used because on Linux it sets up a wake-up
+/// pair of UDP sockets on 127.0.0.1 to watch its children, and docqa opens no
+/// internet-family socket at all (NetworkTests). Owns the child (waited for exactly once)
+/// and the pipe's read end.
+private final class ReaderProcess {
+    let pid: pid_t
+    /// The read end of the child's standard output.
+    let output: Int32
+    private var ending: (status: Int32, signal: Int32?)?
+
+    struct SpawnError: Error, CustomStringConvertible {
+        var code: Int32
+        var description: String { String(cString: strerror(code)) }
+    }
+
+    init(executable: String, arguments: [String]) throws(SpawnError) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw SpawnError(code: errno) }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // Descriptors this process opened without close-on-exec (glibc ignores a close
+        // action on one closed meanwhile); closefrom_np is not visible to Swift here.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let descriptor = Int32(name), descriptor > 2, fcntl(descriptor, F_GETFD) == 0 {
+                posix_spawn_file_actions_addclose(&actions, descriptor)
+            }
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        Glibc.close(ends[1])
+        guard result == 0 else {
+            Glibc.close(ends[0])
+            throw SpawnError(code: result)
+        }
+        pid = child
+        output = ends[0]
+    }
+
+    /// Kills the child (SIGKILL: it ignores SIGINT and SIGTERM) and waits for it.
+    func kill() {
+        if ending == nil { _ = Glibc.kill(pid, SIGKILL) }
+        _ = wait()
+    }
+
+    /// Waits for the child to end: its exit status, or the signal that ended it.
+    @discardableResult
+    func wait() -> (status: Int32, signal: Int32?) {
+        if let ending { return ending }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        let ended = signal == 0 ? (status: (status >> 8) & 0xff, signal: nil) : (status: 128 + signal, signal: Optional(signal))
+        ending = ended
+        return ended
+    }
+
+    /// Closes the pipe and reaps the child if nobody waited for it yet.
+    func close() {
+        Glibc.close(output)
+        if ending == nil { kill() }
     }
 }
