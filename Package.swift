@@ -18,6 +18,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib",
                        providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract",
+                       providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
         // libcsv ships no pkg-config file; its header and library are on the default paths.
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
@@ -28,7 +30,7 @@ let package = Package(
                        providers: [.apt(["libgmime-3.0-dev"])]),
         .target(
             name: "DocQA",
-            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CLibXML2", "CLibZip", "CGMime"]
+            dependencies: ["CLlama", "CSQLite", "CPoppler", "CCSV", "CLibXML2", "CLibZip", "CGMime", "CTesseract"]
         ),
         .executableTarget(
             name: "docqa",
@@ -38,6 +40,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "docqa-knn-bench", dependencies: ["DocQA"], path: "Benchmarks/KNN"),
+        .executableTarget(name: "docqa-ocr-bench", dependencies: ["DocQA"], path: "Benchmarks/OCR"),
         .executableTarget(name: "docqa-extract-bench", dependencies: ["DocQA"], path: "Benchmarks/Extract"),
         // Temporary folders and repository paths for both test targets; depends on nothing.
         .target(

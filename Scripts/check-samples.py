@@ -3,8 +3,9 @@
 
 Usage:  python3 Scripts/check-samples.py [--verbose]
 
-Needs only the Python standard library and poppler-utils (pdftotext, pdfinfo;
-`apt-get install -y poppler-utils`). Exits 1 if any check fails.
+Needs only the Python standard library, poppler-utils (pdftotext, pdfinfo, pdftoppm;
+`apt-get install -y poppler-utils`) and, for the scanned exhibit, the tesseract command
+(`apt-get install -y tesseract-ocr`). Exits 1 if any check fails.
 
 Formats: PDF pages are read with pdftotext; .txt/.md as UTF-8; .docx through
 zipfile + ElementTree (paragraph and footnote text); .html through html.parser,
@@ -23,7 +24,11 @@ What it checks:
   * every answer string occurs (case-insensitively, whitespace collapsed) in
     the text of every page/file listed as its source; for PDFs the text of a
     page is taken from `pdftotext -layout -f N -l N file.pdf -`.
-  * every PDF page has extractable text and a "Page N of M" footer.
+  * every PDF page has extractable text and a "Page N of M" footer, except the pages of
+    the scanned files listed in SCANNED: they must have no text layer at all, and their
+    text (for the footer and answer checks) is what `tesseract` reads from the page drawn
+    by `pdftoppm -r 150 -gray` (docqa's resolution), so an answer on a scanned page must
+    survive OCR.
   * text/Markdown files are valid UTF-8 without a BOM.
   * every sample file is mentioned in samples/README.md.
   * the samples folder is smaller than 1 MB.
@@ -55,6 +60,8 @@ OTHER_EXTS = (".docx", ".html", ".htm", ".eml")
 ATTACHMENT = " \u203a "  # "message.eml › attachment.pdf", as docqa cites attachments
 MAX_BYTES = 1_000_000
 MIN_ANSWERABLE, MIN_UNANSWERABLE = 18, 4
+# Image-only PDFs (scans without a text layer): checked through OCR.
+SCANNED = {"inspection-report-scan.pdf"}
 
 failures = []
 passes = 0
@@ -92,6 +99,13 @@ def pdf_page_count(path):
 def pdf_page_text(path, page):
     out = run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page), path, "-"])
     return out.decode("utf-8")
+
+
+def ocr_page_text(path, page):
+    """The text tesseract reads on one page, drawn in gray at 150 dpi as docqa does."""
+    image = run(["pdftoppm", "-r", "150", "-gray", "-f", str(page), "-l", str(page), path])
+    out = subprocess.run(["tesseract", "-", "-"], input=image, check=True, capture_output=True).stdout
+    return out.decode("utf-8", "replace")
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -191,6 +205,10 @@ def load_corpus():
             page_counts[name] = n
             for p in range(1, n + 1):
                 texts[(name, p)] = pdf_page_text(path, p)
+                if name in SCANNED:
+                    if texts[(name, p)].strip():
+                        fail("%s page %d is listed as scanned but has a text layer" % (name, p))
+                    texts[(name, p)] = ocr_page_text(path, p)
         elif name.endswith(TEXT_EXTS):
             raw = open(path, "rb").read()
             if raw.startswith(b"\xef\xbb\xbf"):
@@ -233,7 +251,7 @@ def check_pdfs(texts, page_counts):
                 fail("%s page %d lacks the footer 'Page %d of %d'" % (name, p, p, n))
             else:
                 ok()
-            if not 200 <= words <= 500:
+            if not 200 <= words <= 500 and name not in SCANNED:
                 print("warn: %s page %d has %d words (aim for roughly 250-450)" % (name, p, words))
 
 
@@ -339,10 +357,13 @@ def check_readme_and_size():
 
 
 def main():
-    for tool in ("pdftotext", "pdfinfo"):
+    for tool in ("pdftotext", "pdfinfo", "pdftoppm"):
         if shutil.which(tool) is None:
             print("error: %s not found; install poppler-utils" % tool)
             return 2
+    if shutil.which("tesseract") is None:
+        print("error: tesseract not found; install tesseract-ocr (the scanned exhibit is read with it)")
+        return 2
     texts, page_counts = load_corpus()
     if not page_counts:
         fail("no PDFs found in samples/")

@@ -40,6 +40,7 @@ struct DoctorCommand: ParsableCommand {
         line("              \(d.versions.llamaLibrary ?? "(library path unknown)")")
         line("  SQLite      \(d.versions.sqlite)")
         line("  poppler     \(d.versions.poppler)")
+        line("  Tesseract   \(d.versions.tesseract), English data \(d.ocrLanguageData ?? "not found")")
         line()
         line("Models (\(d.modelsDirectories.joined(separator: ", then "))):")
         for check in d.models {
@@ -85,7 +86,9 @@ struct DoctorCommand: ParsableCommand {
     }
 
     static func json(_ d: Diagnosis) -> JSON {
-        .object([
+        // Typed apart: one literal this large is beyond the type checker's time limit.
+        let ocrLanguageData: JSON = d.ocrLanguageData.map(JSON.string) ?? .null
+        return .object([
             ("ok", .bool(d.problems.isEmpty)),
             ("versions", .object([
                 ("docqa", .string(d.versions.docqa)),
@@ -94,7 +97,9 @@ struct DoctorCommand: ParsableCommand {
                 ("llamaLibrary", d.versions.llamaLibrary.map(JSON.string) ?? .null),
                 ("sqlite", .string(d.versions.sqlite)),
                 ("poppler", .string(d.versions.poppler)),
+                ("tesseract", .string(d.versions.tesseract)),
             ])),
+            ("ocrLanguageData", ocrLanguageData),
             ("models", .array(d.models.map { check in
                 .object([
                     ("name", .string(check.model.name)),

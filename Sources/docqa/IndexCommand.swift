@@ -14,6 +14,10 @@ struct IndexCommand: ParsableCommand {
             index at a time (a second is refused, or waits with --wait); ask and search \
             read the last committed state meanwhile.
 
+            Scanned PDF pages (almost no text layer, mostly image) are read with OCR \
+            (Tesseract, English); --ocr always reads every PDF page that way and --ocr never \
+            none. OCR takes a few seconds a page; each page is listed as it is read.
+
             Example: docqa index ~/cases/acme-v-brightline --index acme
             """
     )
@@ -35,6 +39,12 @@ struct IndexCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Skip (and report) files larger than this many megabytes.", valueName: "MB"))
     var maxFileSize: Int = 512
+
+    @Option(help: ArgumentHelp("""
+        Which PDF pages to read with OCR: auto (pages with almost no text that are mostly image), \
+        always (every page, ignoring its text layer) or never.
+        """, valueName: "when"))
+    var ocr: OCRPolicy = .auto
 
     @Option(help: ArgumentHelp("Stop reading a PDF (and report it) when it takes longer than this many seconds per page.",
                                valueName: "seconds"))
@@ -61,8 +71,14 @@ struct IndexCommand: ParsableCommand {
             let lock = try writeLock(indexPath, wait: wait, command: "docqa index")
             defer { withExtendedLifetime(lock) {} }
             let store = try IndexStore(path: indexPath, create: true)
-            let indexer = try Indexer(store: store, embedder: embedder)
+            let indexer = try Indexer(store: store, embedder: embedder, ocr: ocr)
             indexer.maximumFileBytes = Int64(maxFileSize) * 1024 * 1024
+            // OCR takes seconds a page: say which page is being read, and count them per file.
+            let ocrCounts = OCRPageCounts()
+            indexer.scans.willRead = { path, page, pageCount in
+                ocrCounts.pages[path, default: 0] += 1
+                if !quiet { printError("ocr        \(printablePath(path)) page \(page) of \(pageCount)") }
+            }
             // PDFs are read by a copy of this program, killed when a file runs out of time:
             // poppler's calls cannot be interrupted in process.
             indexer.extraction.pageTimeLimit = pageTimeLimit
@@ -72,7 +88,8 @@ struct IndexCommand: ParsableCommand {
                 guard !quiet else { return }
                 switch outcome {
                 case let .indexed(chunks, pages):
-                    let pageText = pages.map { "\($0) page\($0 == 1 ? "" : "s"), " } ?? ""
+                    var pageText = pages.map { "\($0) page\($0 == 1 ? "" : "s"), " } ?? ""
+                    if let read = ocrCounts.pages[path] { pageText += "\(read) read by OCR, " }
                     printError("indexed    \(printablePath(path)) (\(pageText)\(chunks) chunk\(chunks == 1 ? "" : "s"))")
                 case .unchanged:
                     printError("unchanged  \(printablePath(path))")
@@ -97,6 +114,11 @@ struct IndexCommand: ParsableCommand {
                     (\(report.pages) pages, \(report.chunks) chunks, \(String(format: "%.1f", rate)) pages/s).
                     Index \(printablePath(store.path)) holds \(counts.documents) documents, \(counts.chunks) chunks.
                     """)
+                if report.ocrPages > 0 {
+                    print("OCR: \(report.ocrPages) page\(report.ocrPages == 1 ? "" : "s") in "
+                          + "\(String(format: "%.1f", report.ocrSeconds)) s "
+                          + "(\(String(format: "%.2f", Double(report.ocrPages) / max(report.ocrSeconds, 0.001))) pages/s).")
+                }
             }
             if !report.failures.isEmpty {
                 printError("docqa: \(report.failures.count) file(s) could not be indexed; the messages above say why "
@@ -109,4 +131,11 @@ struct IndexCommand: ParsableCommand {
             if !report.failures.isEmpty { throw ExitCode.failure }
         }
     }
+}
+
+extension OCRPolicy: ExpressibleByArgument {}
+
+/// Pages read with OCR per file during one run, for the progress lines.
+private final class OCRPageCounts {
+    var pages: [String: Int] = [:]
 }

@@ -77,6 +77,8 @@ enum JSONOutput {
                 ("section", .string(result.chunk.section)),
                 ("chunkId", .int(Int(result.chunk.chunkId))),
                 ("score", .double(result.score)),
+                ("ocr", .bool(result.chunk.ocrConfidence != nil)),
+                ("ocrConfidence", .optional(result.chunk.ocrConfidence)),
                 ("stale", .bool(stale.contains(result.chunk.path))),
                 ("text", .string(result.chunk.text)),
             ])
@@ -218,6 +220,8 @@ enum JSONOutput {
             ("chunks", .int(report.chunks)),
             ("embeddedTokens", .int(report.embeddedTokens)),
             ("seconds", .double(report.seconds)),
+            ("ocrPages", .int(report.ocrPages)),
+            ("ocrSeconds", .double(report.ocrSeconds)),
             ("interrupted", .bool(report.interrupted)),
             ("totalDocuments", .int(documents)),
             ("totalChunks", .int(chunks)),
@@ -225,8 +229,9 @@ enum JSONOutput {
     }
 
     static func status(store: IndexStore, documents: [StoredDocument], problems: [FileState],
-                       model: EmbeddingModelInfo?) -> JSON {
+                       model: EmbeddingModelInfo?, ocrPages: [OCRPage] = []) -> JSON {
         let stale = Set(problems.filter(\.isStale).map(\.path))
+        let ocrByPath = Dictionary(grouping: ocrPages, by: \.path)
         return .object([
             ("index", .string(store.path)),
             ("embeddingModel", model.map { .object([("name", .string($0.name)), ("dimension", .int($0.dimension)),
@@ -241,7 +246,12 @@ enum JSONOutput {
                     ("title", document.title.map(JSON.string) ?? .null),
                     ("current", .bool(document.pipeline >= Indexer.pipelineVersion)),
                     ("stale", .bool(stale.contains(document.path))),
+                    ("ocrPages", .int(ocrByPath[document.path]?.count ?? 0)),
                 ])
+            })),
+            ("ocrConfidenceFloor", .int(IndexStore.ocrConfidenceFloor)),
+            ("lowConfidencePages", .array(ocrPages.filter { $0.confidence < IndexStore.ocrConfidenceFloor }.map { page in
+                .object([("path", .string(page.path)), ("page", .int(page.page)), ("confidence", .int(page.confidence))])
             })),
             ("notIndexed", .array(problems.map { state in
                 .object([

@@ -27,17 +27,20 @@ struct StatusCommand: ParsableCommand {
             let documents = try store.documents()
             let problems = try store.fileStates(problemsOnly: true)
             let model = try store.embeddingModel()
+            let ocrPages = try store.ocrPages()
             if json {
                 print(JSONOutput.render(JSONOutput.status(store: store, documents: documents, problems: problems,
-                                                          model: model)))
+                                                          model: model, ocrPages: ocrPages)))
                 return
             }
+            let ocrCounts = Dictionary(grouping: ocrPages, by: \.path).mapValues(\.count)
             let stalePaths = Set(problems.filter(\.isStale).map(\.path))
             print("Index: \(printablePath(store.path))")
             print("Embedding model: \(model.map { "\(terminalSafe($0.name)) (\($0.dimension) dimensions)" } ?? "none yet")")
             print("\(documents.count) documents, \(documents.reduce(0) { $0 + $1.chunkCount }) chunks")
             for document in documents {
-                let pages = document.pageCount.map { "\($0) pages, " } ?? ""
+                var pages = document.pageCount.map { "\($0) pages, " } ?? ""
+                if let read = ocrCounts[document.path] { pages += "\(read) read by OCR, " }
                 let older = document.pipeline < Indexer.pipelineVersion ? "; indexed by an older docqa" : ""
                 let stale = stalePaths.contains(document.path) ? "; stale: the file has changed and could not be indexed again" : ""
                 print("  \(printablePath(document.path)) (\(pages)\(document.chunkCount) chunks\(older)\(stale))")
@@ -46,6 +49,14 @@ struct StatusCommand: ParsableCommand {
             if older > 0 {
                 print("\(older) documents were indexed by an older docqa; run `docqa index` on their folders "
                       + "to index them again with document titles and section headings.")
+            }
+            let poorlyRead = ocrPages.filter { $0.confidence < IndexStore.ocrConfidenceFloor }
+            if !poorlyRead.isEmpty {
+                print("\(poorlyRead.count) pages read by OCR with low confidence (under \(IndexStore.ocrConfidenceFloor) of 100); "
+                      + "their text may be garbled, so check answers against the page or rescan it:")
+                for page in poorlyRead {
+                    print("  \(printablePath(page.path)):\(page.page) (confidence \(page.confidence))")
+                }
             }
             guard !problems.isEmpty else { return }
             let skipped = problems.filter { $0.kind == .skipped }.count

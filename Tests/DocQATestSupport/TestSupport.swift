@@ -63,7 +63,7 @@ public enum Repository {
     /// The files in the sample case file, sorted.
     public static let caseFileFiles = [
         "amendment-1.pdf", "case-memo.md", "demand-letter.pdf",
-        "deposition-excerpt.txt", "email-thread.txt", "rotterdam-field-report.eml",
+        "deposition-excerpt.txt", "email-thread.txt", "inspection-report-scan.pdf", "rotterdam-field-report.eml",
         "seal-test-memo.docx", "supply-agreement.pdf", "van-houten-berth-notice.html",
     ].map { caseFile + "/" + $0 }
 

@@ -14,7 +14,7 @@ private enum SampleIndex {
             let indexer = try Indexer(store: IndexStore(path: path, create: true),
                                       embedder: Embedder(modelPath: TestModels.embeddingModelPath))
             let report = try indexer.index(paths: [Repository.caseFile])
-            guard report.failures.isEmpty, report.indexedCount == 10 else {
+            guard report.failures.isEmpty, report.indexedCount == 11 else {
                 return .failure(DocQAError(.invalidArgument, "indexing the samples gave \(report.outcomes)"))
             }
             return .success(path)
@@ -46,8 +46,8 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
 }
 
 @Suite struct EndToEndTests {
-    /// The sample case file indexes completely: 9 files and the e-mail's PDF attachment,
-    /// every PDF page accounted for.
+    /// The sample case file indexes completely: 10 files and the e-mail's PDF attachment,
+    /// every PDF page accounted for (the scanned exhibit's through OCR).
     @Test func samplesIndex() throws {
         let store = try IndexStore(path: try SampleIndex.built.get(), create: false)
         let documents = try store.documents()
@@ -58,6 +58,7 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         #expect(pages["supply-agreement.pdf"] == 6)
         #expect(pages["amendment-1.pdf"] == 3)
         #expect(pages["demand-letter.pdf"] == 4)
+        #expect(pages["inspection-report-scan.pdf"] == 2)
         #expect(pages["email-thread.txt"] == .some(nil))
         #expect(pages["rotterdam-field-report.eml › field-service-report.pdf"] == 2)
         #expect(pages["seal-test-memo.docx"] == .some(nil) && pages["van-houten-berth-notice.html"] == .some(nil))
@@ -177,11 +178,12 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         let indexer = try Indexer(store: store, embedder: Embedder(modelPath: TestModels.embeddingModelPath))
 
         let first = try indexer.index(paths: [copy])
-        #expect(first.indexedCount == 10)
+        #expect(first.indexedCount == 11)
         let chunksBefore = try store.counts().chunks
 
         let second = try indexer.index(paths: [copy])
-        #expect(second.unchangedCount == 9 && second.indexedCount == 0)
+        #expect(second.unchangedCount == 10 && second.indexedCount == 0)
+        #expect(second.ocrPages == 0, "an unchanged scan is not read again")
         #expect(try store.counts().chunks == chunksBefore)
 
         let memo = copy + "/case-memo.md"
@@ -189,9 +191,9 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
             .write(toFile: memo, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: copy + "/email-thread.txt")
         let third = try indexer.index(paths: [copy])
-        #expect(third.indexedCount == 1 && third.unchangedCount == 7 && third.removedCount == 1)
+        #expect(third.indexedCount == 1 && third.unchangedCount == 8 && third.removedCount == 1)
         #expect(third.outcomes.contains { $0.path == memo && $0.outcome != .unchanged })
-        #expect(try store.counts().documents == 9)
+        #expect(try store.counts().documents == 10)
         #expect(try store.documents().map(\.path) == Set(try store.documents().map(\.path)).sorted())
         #expect(try store.keywordSearch("mediation May", limit: 3).first?.path == memo)
     }

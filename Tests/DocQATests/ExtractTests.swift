@@ -81,7 +81,7 @@ struct ExtractTests {
     /// A PDF without any text fails with `.emptyDocument`, suggesting OCR.
     @Test func blankPDFIsEmpty() throws {
         #expect(throws: DocQAError(.emptyDocument,
-            "this file has no extractable text (is it a scanned image? run OCR first).",
+            "this file has no extractable text (is it a scanned image? index it with --ocr auto to read it with OCR).",
             path: fixture("blank.pdf"))) {
             try DocumentExtractor.extract(fileAt: fixture("blank.pdf"))
         }

@@ -41,7 +41,7 @@ extension ModelBackedTests {
             #expect((run["chatModel"] as? [String: Any])?["sha256"] as? String
                     == "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046")
             #expect(((run["index"] as? [String: Any])?["digest"] as? String)?.count == 64)
-            #expect((run["index"] as? [String: Any])?["documents"] as? Int == 10)
+            #expect((run["index"] as? [String: Any])?["documents"] as? Int == 11)
             #expect(rows[1...].map { $0["id"] as? String } == ["cap", "law", "none"])
             #expect((rows[1]["answer"] as? String)?.contains("750,000") == true, "\(rows[1])")
             let citations = try #require(rows[1]["citations"] as? [[String: Any]])
@@ -132,14 +132,14 @@ extension ModelBackedTests {
                                                        "--matrix", "--model", "smollm2-135m", "--json"],
                                                       in: folder, timeout: ChildProcess.modelTimeout)
             #expect(result.status == 0, "\(result)")
-            #expect(try jsonObject(result.stdout)["questions"] as? Int == 20, "\(result)")
+            #expect(try jsonObject(result.stdout)["questions"] as? Int == 22, "\(result)")
             let parsed = try await ChildProcess.run("/usr/bin/python3", ["-c", """
                 import csv, json, sys
                 with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
                     print(json.dumps(list(csv.reader(f))))
                 """, out], in: folder)
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String]], "\(parsed)")
-            try #require(rows.count == 11, "\(rows)")
+            try #require(rows.count == 12, "\(rows)")
             #expect(rows[0] == ["document", "Who are the parties?", "What is the date of this document?"])
             #expect(Set(rows[1...].map { $0[0] }) == Set(Repository.caseFileDocuments))
             #expect(rows[1...].allSatisfy { $0.count == 3 && !$0[1].isEmpty && !$0[2].isEmpty })

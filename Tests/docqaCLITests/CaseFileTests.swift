@@ -10,18 +10,24 @@ extension ModelBackedTests {
     struct CaseFileTests {
         static let question = "What is the liability cap?"
 
-        /// `docqa index` on the case file exits 0, lists each of the six files on stderr (and
-        /// nothing from inside them), and prints a two-line summary on stdout.
+        /// `docqa index` on the case file exits 0, lists each of the seven files on stderr (and
+        /// nothing from inside them), each page of the scanned exhibit as it is read with OCR,
+        /// and prints a two-line summary and an OCR line on stdout.
         @Test func indexReportsEveryFile() async throws {
             let sample = try SampleIndex.shared()
             let result = try await sample.indexRun()
             #expect(result.status == 0, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            try #require(lines.count == 2, "\(result)")
-            #expect(lines[0].hasPrefix("10 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
-            #expect(lines[0].contains("(21 pages, "), "\(result)")
-            #expect(lines[1].hasPrefix("Index \(sample.path) holds 10 documents, "), "\(result)")
-            #expect(result.stderrLines.count == 10, "\(result)")
+            try #require(lines.count == 3, "\(result)")
+            #expect(lines[0].hasPrefix("11 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped, 0 failed in "), "\(result)")
+            #expect(lines[0].contains("(23 pages, "), "\(result)")
+            #expect(lines[1].hasPrefix("Index \(sample.path) holds 11 documents, "), "\(result)")
+            #expect(lines[2].hasPrefix("OCR: 2 pages in "), "\(result)")
+            #expect(result.stderrLines.count == 13, "\(result)")
+            let scan = Repository.caseFile + "/inspection-report-scan.pdf"
+            #expect(result.stderrLines.contains("ocr        \(scan) page 1 of 2"), "\(result)")
+            #expect(result.stderrLines.contains("ocr        \(scan) page 2 of 2"), "\(result)")
+            #expect(result.stderrLines.contains { $0.hasPrefix("indexed    \(scan) (2 pages, 2 read by OCR, ") }, "\(result)")
             for document in Repository.caseFileDocuments {
                 #expect(result.stderrLines.contains { $0.hasPrefix("indexed    \(document) (") }, "\(document): \(result)")
             }
@@ -30,7 +36,7 @@ extension ModelBackedTests {
 
         /// `search --json --top-k 3` prints exactly `{"results":[…]}` with three results, best
         /// first, ranks 1…3, the documented keys, absolute paths, `null` pages for text files and
-        /// 1-based pages for PDFs; the liability-cap clause (supply-agreement.pdf page 4) is among them.
+        /// 1-based pages for PDFs, `"ocr": false` for text-layer passages; the liability-cap clause (supply-agreement.pdf page 4) is among them.
         @Test func searchJSON() async throws {
             let index = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
@@ -47,8 +53,11 @@ extension ModelBackedTests {
             try #require(results.count == 3, "\(result)")
             var scores: [Double] = []
             for (offset, hit) in results.enumerated() {
-                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "section", "chunkId", "score", "stale", "text"])
+                #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "section", "chunkId", "score", "ocr",
+                                          "ocrConfidence", "stale", "text"])
                 #expect(hit["stale"] as? Bool == false, "no sample document is stale")
+                // Only the scanned exhibit was read with OCR.
+                #expect(hit["ocr"] as? Bool == (hit["path"] as? String)?.hasSuffix("-scan.pdf"), "\(hit)")
                 #expect(hit["rank"] as? Int == offset + 1)
                 let path = try #require(hit["path"] as? String)
                 #expect(Repository.caseFileDocuments.contains(path), "not an absolute sample path: \(path)")
@@ -71,7 +80,7 @@ extension ModelBackedTests {
             }, "supply-agreement.pdf page 4 is not in the top 3: \(result)")
         }
 
-        /// Plain `search` prints one `N. path[:page]  (score S)` line per hit, each followed by an
+        /// Plain `search` prints one `N. path[:page]  (score S[, read by OCR, confidence C])` line per hit, each followed by an
         /// indented snippet.
         @Test func searchText() async throws {
             let index = try await SampleIndex.shared().ready()
@@ -83,7 +92,7 @@ extension ModelBackedTests {
             let lines = result.stdout.split(separator: "\n").map(String.init)
             try #require(lines.count == 4, "\(result)")
             for (rank, line) in [lines[0], lines[2]].enumerated() {
-                let match = try #require(line.wholeMatch(of: #/(\d+)\. (/\S+?)(:\d+(-\d+)?)?  \(score \d+\.\d{4}\)/#),
+                let match = try #require(line.wholeMatch(of: #/(\d+)\. (/\S+?)(:\d+(-\d+)?)?  \(score \d+\.\d{4}(, read by OCR, confidence \d+)?\)/#),
                                          "\(line)")
                 #expect(Int(match.1) == rank + 1)
                 #expect(Repository.caseFileDocuments.contains(String(match.2)))
@@ -180,7 +189,7 @@ extension ModelBackedTests {
             #expect(!result.stdout.contains("\nSources:\n"), "\(result)")
         }
 
-        /// `eval --json` on the sample questions: retrieval scores for the 33 answerable
+        /// `eval --json` on the sample questions: retrieval scores for the 36 answerable
         /// questions, one row per question, and the page recall the samples have held.
         @Test func evalRetrievalJSON() async throws {
             let index = try await SampleIndex.shared().ready()
@@ -188,10 +197,10 @@ extension ModelBackedTests {
             let result = try await ChildProcess.docqa(["eval", Repository.questions, "--index", index, "--json"], in: folder)
             #expect(result.status == 0, "\(result)")
             let output = try jsonObject(result.stdout)
-            #expect(output["questions"] as? Int == 45)
-            #expect(try jsonObjects(output, "rows").count == 45)
+            #expect(output["questions"] as? Int == 48)
+            #expect(try jsonObjects(output, "rows").count == 48)
             let retrieval = try #require(output["retrieval"] as? [String: Any])
-            #expect(retrieval["answerable"] as? Int == 40)
+            #expect(retrieval["answerable"] as? Int == 43)
             #expect((retrieval["pageRecallAt5"] as? Double).map { $0 >= 0.9 } == true, "\(retrieval)")
             #expect((retrieval["pageMRR"] as? Double).map { $0 >= 0.75 } == true, "\(retrieval)")
             #expect(output["answers"] == nil, "no answers without --answers")
@@ -260,8 +269,8 @@ extension ModelBackedTests {
             }
         }
 
-        /// `status --json` lists the six documents with format, pages, chunks and hash, and
-        /// the embedding model that built the index.
+        /// `status --json` lists the seven documents with format, pages, chunks, hash and
+        /// pages read by OCR, the embedding model that built the index, and no poorly read page.
         @Test func statusJSON() async throws {
             let index = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
@@ -269,7 +278,9 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
             let output = try jsonObject(result.stdout)
-            #expect(Set(output.keys) == ["index", "embeddingModel", "documents", "notIndexed"])
+            #expect(Set(output.keys) == ["index", "embeddingModel", "documents", "notIndexed", "ocrConfidenceFloor",
+                                         "lowConfidencePages"])
+            #expect(try jsonObjects(output, "lowConfidencePages").isEmpty, "\(result)")
             #expect(try jsonObjects(output, "notIndexed").isEmpty)
             #expect(output["index"] as? String == index)
             let model = try #require(output["embeddingModel"] as? [String: Any])
@@ -278,7 +289,10 @@ extension ModelBackedTests {
             let documents = try jsonObjects(output, "documents")
             #expect(documents.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
             for document in documents {
-                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current", "stale"])
+                #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current", "stale",
+                                               "ocrPages"])
+                let isScan = (document["path"] as? String)?.hasSuffix("-scan.pdf") == true
+                #expect(document["ocrPages"] as? Int == (isScan ? 2 : 0), "\(document)")
                 #expect(document["current"] as? Bool == true)
                 #expect(document["stale"] as? Bool == false)
                 let path = document["path"] as? String ?? ""
@@ -300,15 +314,16 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            try #require(lines.count == 13, "\(result)")
+            try #require(lines.count == 14, "\(result)")
             #expect(lines[0] == "Index: \(index)")
             #expect(lines[1] == "Embedding model: all-MiniLM-L6-v2 (384 dimensions)")
-            #expect(lines[2].hasPrefix("10 documents, "), "\(result)")
+            #expect(lines[2].hasPrefix("11 documents, "), "\(result)")
+            #expect(lines.contains { $0.hasPrefix("  \(Repository.caseFile)/inspection-report-scan.pdf (2 pages, 2 read by OCR, ") })
             #expect(lines.contains { $0.hasPrefix("  \(Repository.caseFile)/supply-agreement.pdf (6 pages, ") })
         }
 
         /// Indexing the same folder again (into a copy of the index) changes nothing:
-        /// `--json` reports indexed 0, unchanged 6, and stderr lists each file as unchanged.
+        /// `--json` reports indexed 0, unchanged 7, and stderr lists each file as unchanged.
         @Test func reindexingReportsAllUnchanged() async throws {
             let shared = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
@@ -320,10 +335,11 @@ extension ModelBackedTests {
             let summary = try jsonObject(result.stdout)
             #expect(summary["index"] as? String == index)
             #expect(summary["indexed"] as? Int == 0, "\(result)")
-            #expect(summary["unchanged"] as? Int == 9, "\(result)")
+            #expect(summary["unchanged"] as? Int == 10, "\(result)")
             #expect(summary["removed"] as? Int == 0, "\(result)")
             #expect(summary["failed"] as? Int == 0, "\(result)")
-            #expect(summary["totalDocuments"] as? Int == 10, "\(result)")
+            #expect(summary["totalDocuments"] as? Int == 11, "\(result)")
+            #expect(summary["ocrPages"] as? Int == 0, "unchanged files are not read again: \(result)")
             let files = try jsonObjects(summary, "files")
             #expect(files.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileFiles)
             #expect(files.allSatisfy { $0["status"] as? String == "unchanged" }, "\(result)")

@@ -68,9 +68,10 @@ struct DoctorCommandTests {
         #expect(report["ok"] as? Bool == true, "\(result)")
         let versions = try #require(report["versions"] as? [String: Any])
         #expect(versions["docqa"] as? String == "0.1.0")
-        for library in ["llama", "sqlite", "poppler"] {
+        for library in ["llama", "sqlite", "poppler", "tesseract"] {
             #expect((versions[library] as? String)?.isEmpty == false, "\(library): \(result)")
         }
+        #expect((report["ocrLanguageData"] as? String)?.hasSuffix("/eng.traineddata") == true, "\(result)")
         #expect((versions["llamaLibrary"] as? String)?.contains("libllama.so") == true, "\(result)")
         let models = try jsonObjects(report, "models")
         #expect(models.map { $0["state"] as? String } == ["verified", "verified"], "\(result)")

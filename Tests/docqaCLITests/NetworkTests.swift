@@ -11,7 +11,9 @@ extension ModelBackedTests {
         static let question = "When does the harbour office open?"
 
         /// Under `strace -f`, neither `index` nor `ask` creates a socket other than AF_UNIX
-        /// (glibc's nscd lookup) or connects anywhere but a Unix socket.
+        /// (glibc's nscd lookup) or connects anywhere but a Unix socket. The index run reads a
+        /// scanned PDF with OCR too: Debian's Tesseract library links libcurl (for images
+        /// named by URL, which docqa never passes), and this shows it stays unused.
         @Test func indexAndAskOpenNoInternetSocket() async throws {
             try DefaultModels.require(chat: true)
             let strace = try #require(ChildProcess.which("strace"), """
@@ -20,6 +22,7 @@ extension ModelBackedTests {
                 """)
             let folder = try TestFolder()
             try folder.write("docs/harbour.txt", Self.document)
+            try folder.copy(Repository.caseFile + "/inspection-report-scan.pdf", to: "docs/scan.pdf")
             let index = folder.file("x.sqlite")
             let docqa = try DocQABinary.path()
 

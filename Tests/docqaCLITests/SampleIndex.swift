@@ -4,7 +4,7 @@ import Testing
 
 /// The sample case file indexed once, in a temporary folder, for the tests of one suite.
 ///
-/// Indexing the six files takes tens of seconds, so the suite shares one index: the first
+/// Indexing the seven files takes tens of seconds, so the suite shares one index: the first
 /// test that asks for it builds it, the others wait for that same build. Tests that change
 /// an index copy this one into their own folder first.
 actor SampleIndex {

@@ -16,6 +16,8 @@ public struct Diagnosis: Sendable {
         public var llamaLibrary: String?
         public var sqlite: String
         public var poppler: String
+        /// The Tesseract library's version (OCR of scanned PDF pages).
+        public var tesseract: String
     }
 
     /// One feature of llama.cpp's CPU backend, and whether this CPU has it.
@@ -38,6 +40,8 @@ public struct Diagnosis: Sendable {
     public var dataDirectory: String
     public var modelsDirectories: [String]
     public var indexesDirectory: String
+    /// Tesseract's English data (`eng.traineddata`) that OCR would load, nil when none is found.
+    public var ocrLanguageData: String?
     /// Broken things, each one sentence ending in what to do. Empty when all is well.
     public var problems: [String]
     /// Things worth knowing that are not broken.
@@ -64,7 +68,7 @@ public struct Diagnosis: Sendable {
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         versions = Versions(docqa: docqaVersion, llama: LlamaLibrary.version, llamaPin: LlamaLibrary.pin,
                             llamaLibrary: LlamaLibrary.loadedFrom, sqlite: SQLiteLibrary.version,
-                            poppler: PopplerLibrary.version)
+                            poppler: PopplerLibrary.version, tesseract: TextRecognizer.version)
         hashed = hash
         dataDirectory = locations.dataDirectory
         modelsDirectories = locations.modelsDirectories
@@ -123,6 +127,16 @@ public struct Diagnosis: Sendable {
             }
         } else {
             notes.append("the data folder \(dataDirectory) does not exist yet; docqa creates it when it first makes a named index.")
+        }
+        // The data package is a separate Debian package that nothing links to, so it can
+        // be missing while docqa runs; scanned pages then fail their files.
+        ocrLanguageData = TextRecognizer.dataPathCandidates(environment: environment)
+            .map { ($0 as NSString).appendingPathComponent("eng.traineddata") }
+            .first { FileManager.default.isReadableFile(atPath: $0) }
+        if ocrLanguageData == nil {
+            problems.append("Tesseract's English data (eng.traineddata) is in none of "
+                + TextRecognizer.dataPathCandidates(environment: environment).joined(separator: ", ")
+                + ", so scanned PDF pages cannot be read; install tesseract-ocr-eng (or set TESSDATA_PREFIX), or index with --ocr never.")
         }
         self.problems = problems
         self.notes = notes

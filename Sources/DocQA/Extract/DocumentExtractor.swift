@@ -38,8 +38,12 @@ public enum DocumentExtractor {
     ///     ``DOCXReader``), or an email that is not one or is encrypted (see
     ///     ``EmailReader``);
     ///   - `.emptyDocument` when the file has no text at all, such as a scanned PDF
-    ///     without OCR or an empty text file.
-    public static func extract(fileAt path: String) throws(DocQAError) -> ExtractedDocument {
+    ///     without OCR or an empty text file;
+    ///   - `.ocrUnavailable` for a PDF with scanned pages when Tesseract cannot start.
+    ///
+    /// `scans` reads scanned PDF pages with OCR (its policy says which); without it, such
+    /// pages are empty. A page OCR cannot draw or read is kept empty with confidence 0.
+    public static func extract(fileAt path: String, scans: ScannedPageReader? = nil) throws(DocQAError) -> ExtractedDocument {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let path = url.path
         let fileExtension = url.pathExtension.lowercased()
@@ -48,7 +52,7 @@ public enum DocumentExtractor {
 
         let document: ExtractedDocument
         if pdfExtensions.contains(fileExtension) {
-            document = try extractPDF(path)
+            document = try extractPDF(path, scans: scans)
         } else if textExtensions.contains(fileExtension) {
             document = try extractText(path)
         } else if htmlExtensions.contains(fileExtension) {
@@ -64,9 +68,16 @@ public enum DocumentExtractor {
         guard document.hasText else {
             switch document.format {
             case .pdf:
-                throw DocQAError(.emptyDocument,
-                    "this file has no extractable text (is it a scanned image? run OCR first).",
-                    path: path)
+                let message = if document.pages.contains(where: { $0.ocrConfidence != nil }) {
+                    "OCR found no text on this file's pages; check that it is a legible scan."
+                } else if let scans, scans.policy != .never {
+                    "this file has no text and no pages that look scanned (are its pages blank?); "
+                        + "if it is a scan, index it with --ocr always."
+                } else {
+                    "this file has no extractable text (is it a scanned image? index it with --ocr auto "
+                        + "to read it with OCR)."
+                }
+                throw DocQAError(.emptyDocument, message, path: path)
             case .docx:
                 throw DocQAError(.emptyDocument,
                     "this Word document has no text; add content to it or leave it out.", path: path)
@@ -88,15 +99,20 @@ public enum DocumentExtractor {
 
     // MARK: - Readers
 
-    private static func extractPDF(_ path: String) throws(DocQAError) -> ExtractedDocument {
+    private static func extractPDF(_ path: String, scans: ScannedPageReader?) throws(DocQAError) -> ExtractedDocument {
         let pdf = try PDFDocument(path: path)
         var pages: [ExtractedPage] = []
         pages.reserveCapacity(pdf.pageCount)
         for index in 0..<pdf.pageCount {
             let page = try pdf.page(at: index)
+            let text = page.text
+            if let scans, ScannedPageReader.needsOCR(policy: scans.policy, text: text, imageCoverage: { page.imageCoverage }) {
+                pages.append(try scans.extractedPage(page))
+                continue
+            }
             pages.append(ExtractedPage(
                 number: page.number,
-                text: ExtractedTextNormalization.normalize(page.text)))
+                text: ExtractedTextNormalization.normalize(text)))
         }
         // The title before cleaning: a title repeated as a running header is still the title.
         let title = usableTitle(pdf.title) ?? pages.lazy.compactMap { PageLayout.leadingTitle($0.text) }.first

@@ -50,6 +50,13 @@ public struct ExtractedDocument: Sendable, Equatable, Codable {
         return max(1, low)
     }
 
+    /// The pages read with OCR: page number and Tesseract's mean confidence.
+    public var ocrConfidences: [Int: Int] {
+        var confidences: [Int: Int] = [:]
+        for page in pages { if let number = page.number, let confidence = page.ocrConfidence { confidences[number] = confidence } }
+        return confidences
+    }
+
     /// Whether any page holds more than white space.
     public var hasText: Bool {
         pages.contains { page in page.text.contains { !$0.isWhitespace } }
@@ -64,10 +71,14 @@ public struct ExtractedPage: Sendable, Equatable, Codable {
     /// A page that points elsewhere (a table of contents): it matches many queries but
     /// answers none, so retrieval ranks it low.
     public var isNavigation: Bool
+    /// For a page read with OCR, Tesseract's mean confidence (0 to 100); `nil` for text
+    /// from the file itself.
+    public var ocrConfidence: Int?
 
-    public init(number: Int?, text: String, isNavigation: Bool = false) {
+    public init(number: Int?, text: String, isNavigation: Bool = false, ocrConfidence: Int? = nil) {
         self.number = number
         self.text = text
         self.isNavigation = isNavigation
+        self.ocrConfidence = ocrConfidence
     }
 }

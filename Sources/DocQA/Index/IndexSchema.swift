@@ -144,5 +144,17 @@ enum IndexSchema {
                     SELECT path, 'indexed', indexed_at FROM documents;
                 """)
         },
+        Migration(version: 4, summary: "pages read with OCR, with Tesseract's mean confidence") { db in
+            // A row per page whose text came from OCR rather than the file's text layer, so
+            // that search results can say so and `status` can list pages read poorly.
+            try db.execute("""
+                CREATE TABLE ocr_pages (
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    page        INTEGER NOT NULL,  -- 1-based, as chunks.page_start
+                    confidence  INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100),
+                    PRIMARY KEY (document_id, page)
+                ) STRICT, WITHOUT ROWID;
+                """)
+        },
     ])
 }

@@ -331,6 +331,8 @@ public final class IndexStore {
     ///   - contentHash: the SHA-256 (hex) of the file's bytes.
     ///   - byteSize: the file's size in bytes, when known.
     ///   - vectors: one per chunk, in the same order.
+    ///   - ocrConfidences: for the pages read with OCR, Tesseract's mean confidence (0–100)
+    ///     by 1-based page number.
     /// - Returns: the document as stored.
     /// - Throws: `.invalidArgument` when `vectors.count` differs from `chunks.count`, a
     ///   vector's length differs from the bound model's dimension (or no model is bound),
@@ -341,7 +343,7 @@ public final class IndexStore {
                                 format: ExtractedDocument.Format, pageCount: Int?,
                                 byteSize: Int? = nil, title: String? = nil, pageOffsets: [Int]? = nil,
                                 pipeline: Int = Indexer.pipelineVersion, chunks: [Chunk],
-                                vectors: [[Float]]) throws -> StoredDocument {
+                                vectors: [[Float]], ocrConfidences: [Int: Int] = [:]) throws -> StoredDocument {
         guard !documentPath.isEmpty else {
             throw DocQAError(.invalidArgument, "A document needs a non-empty path.", path: path)
         }
@@ -413,6 +415,7 @@ public final class IndexStore {
                 try insertVector.bind(floats: vector, at: 2)
                 try insertVector.run()
             }
+            try insertOCRPages(documentID: documentID, ocrConfidences)
             try upsertFileState(documentPath, .indexed, code: nil, reason: nil, at: indexedAt,
                                 keepingSameState: false)
             return documentID
@@ -594,7 +597,7 @@ public final class IndexStore {
         var hits: [ChunkHit] = []
         while try statement.step() {
             var hit = Self.readHit(statement)
-            hit.score = -statement.double(at: 10)
+            hit.score = -statement.double(at: 11)
             hits.append(hit)
         }
         return hits
@@ -651,14 +654,15 @@ public final class IndexStore {
 
     private static let hitColumns = """
         c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end, c.byte_start,
-        c.section, c.navigation
+        c.section, c.navigation, \(ocrConfidenceColumn)
         """
 
     private static func readHit(_ row: Statement) -> ChunkHit {
         ChunkHit(chunkId: row.int64(at: 0), documentId: row.int64(at: 1), path: row.string(at: 2),
                  ordinal: row.int(at: 3), text: row.string(at: 4),
                  pageStart: row.optionalInt(at: 5), pageEnd: row.optionalInt(at: 6), score: 0,
-                 byteStart: row.int(at: 7), section: row.string(at: 8), isNavigation: row.int(at: 9) != 0)
+                 byteStart: row.int(at: 7), section: row.string(at: 8), isNavigation: row.int(at: 9) != 0,
+                 ocrConfidence: row.optionalInt(at: 10))
     }
 
     /// For each hit, its text with up to `neighbours` chunks of its document on each

@@ -87,11 +87,15 @@ public struct ChunkHit: Sendable, Equatable {
     public var section: String
     /// Whether the chunk comes from a table-of-contents page.
     public var isNavigation: Bool
+    /// When some of the chunk's pages were read with OCR, the lowest of their Tesseract
+    /// mean confidences (0–100); `nil` when all its text came from the file itself.
+    public var ocrConfidence: Int?
 
     /// A search result; `IndexStore` makes these, tests and callers may too.
     public init(chunkId: Int64, documentId: Int64, path: String, ordinal: Int, text: String,
                 pageStart: Int?, pageEnd: Int?, score: Double, byteStart: Int = 0,
-                section: String = "", isNavigation: Bool = false) {
+                section: String = "", isNavigation: Bool = false, ocrConfidence: Int? = nil) {
+        self.ocrConfidence = ocrConfidence
         self.section = section
         self.isNavigation = isNavigation
         self.byteStart = byteStart

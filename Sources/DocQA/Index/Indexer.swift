@@ -23,6 +23,9 @@ public struct IndexReport: Sendable, Equatable {
     public var chunks = 0
     public var embeddedTokens = 0
     public var seconds = 0.0
+    /// Pages read with OCR, and the seconds spent drawing and reading them (part of `seconds`).
+    public var ocrPages = 0
+    public var ocrSeconds = 0.0
     /// The run was asked to stop before it had handled every file (and pruned nothing).
     public var interrupted = false
 
@@ -58,10 +61,14 @@ public final class Indexer {
     /// their document's title and section headings (128-token chunks).
     /// 3: a line without letters ("2024.", "4,500") is a running line only as a page's
     /// first or last line; pipeline 2 could drop such lines from inside a page's zone.
-    public static let pipelineVersion = 3
+    /// 4: scanned PDF pages are read with OCR (a PDF with some scanned pages was stored
+    /// with those pages empty).
+    public static let pipelineVersion = 4
 
     public let store: IndexStore
     public let embedder: Embedder
+    /// Reads scanned PDF pages with OCR, loading Tesseract once for the whole run.
+    public let scans: ScannedPageReader
     /// Chunks embedded per call; bounds memory for very large documents.
     public var embeddingBatch = 64
     /// Files larger than this are reported and skipped, unread: a stray disk image or
@@ -80,26 +87,31 @@ public final class Indexer {
     /// changes; tests change the file here.
     var extracted: (String) -> Void = { _ in }
 
+    /// `ocr` says which PDF pages are read with OCR (see ``OCRPolicy``); it applies to the
+    /// files this indexer reads, not to unchanged files already indexed.
     /// - Throws: `.embeddingModelMismatch` when the index was built with another model.
-    public init(store: IndexStore, embedder: Embedder) throws {
+    public init(store: IndexStore, embedder: Embedder, ocr: OCRPolicy = .auto) throws {
         self.store = store
         self.embedder = embedder
+        self.scans = ScannedPageReader(policy: ocr)
         try store.bindEmbeddingModel(embedder.info)
     }
 
     /// Indexes the supported files under `paths` and prunes indexed files under them
     /// that no longer exist. `progress` is called once per file, after it is handled.
     ///
-    /// `shouldStop` is asked before each file; when it says yes, the run ends there with
+    /// `shouldStop` is asked before each file (and before each page read with OCR, so a
+    /// long scan is left unstored between two pages); when it says yes, the run ends there with
     /// `interrupted` set: every file handled so far is stored, and nothing is pruned (the
     /// files not yet seen are not gone).
     /// - Throws: only for failures of the index itself (e.g. the disk is full); a bad
     ///   input file is a `.failed` outcome, not a thrown error.
-    public func index(paths: [String], shouldStop: () -> Bool = { false },
+    public func index(paths: [String], shouldStop: @escaping () -> Bool = { false },
                       progress: (String, FileOutcome) -> Void = { _, _ in }) throws -> IndexReport {
         let clock = ContinuousClock()
         let start = clock.now
         let tokensBefore = embedder.tokensEmbedded
+        let ocrPagesBefore = scans.pagesRead, ocrSecondsBefore = scans.seconds
         var report = IndexReport()
         func record(_ path: String, _ outcome: FileOutcome) {
             report.outcomes.append((path, outcome))
@@ -110,6 +122,9 @@ public final class Indexer {
         // an unchanged folder writes nothing per file) and the walk's problems (after the
         // pruning, which clears the states of files gone from disk).
         var pendingStates: [(path: String, kind: FileState.Kind, error: DocQAError?)] = []
+        // A long scan is left between two pages when asked to stop, not read to its end.
+        scans.shouldStop = shouldStop
+        defer { scans.shouldStop = { false } }
         let (files, problems) = DocumentWalker.walk(paths)
         for problem in problems {
             record(problem.path ?? "", .failed(problem))
@@ -135,6 +150,10 @@ public final class Indexer {
                 }
                 record(file, outcome)
                 if outcome == .unchanged { pendingStates.append((file, .unchanged, nil)) }
+            } catch let error as DocQAError where error.code == .ocrInterrupted {
+                // Stopped inside the file: it is not stored and not a failure; nothing is pruned.
+                report.interrupted = true
+                break
             } catch let error as DocQAError where Self.isFileProblem(error) {
                 record(file, .failed(error))
                 try store.recordFileStates([(file, FileState.Kind(recording: error), error)])
@@ -147,6 +166,8 @@ public final class Indexer {
         }
         try store.recordFileStates(pendingStates)
         report.embeddedTokens = embedder.tokensEmbedded - tokensBefore
+        report.ocrPages = scans.pagesRead - ocrPagesBefore
+        report.ocrSeconds = scans.seconds - ocrSecondsBefore
         let elapsed = start.duration(to: clock.now).components
         report.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         return report
@@ -243,17 +264,23 @@ public final class Indexer {
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
                                   pageCount: pageCount, byteSize: byteSize, title: document.title,
                                   pageOffsets: document.format == .pdf ? document.pageOffsets : nil,
-                                  chunks: chunks, vectors: vectors)
+                                  chunks: chunks, vectors: vectors, ocrConfidences: document.ocrConfidences)
         report.pages += document.pages.count
         report.chunks += chunks.count
         return .indexed(chunks: chunks.count, pages: pageCount)
     }
 
     /// The file's text: PDFs in the reader process when there is one, else in process.
+    /// Either way scanned pages are read with OCR under ``scans``'s policy: the reader
+    /// process is handed the policy and resolution in its options, and reports each page
+    /// it reads with OCR back to ``scans`` (progress, counts, stop requests).
     private func extract(_ path: String) throws(DocQAError) -> ExtractedDocument {
-        guard let readerProcess else { return try DocumentExtractor.extract(fileAt: path) }
+        guard let readerProcess else { return try DocumentExtractor.extract(fileAt: path, scans: scans) }
+        var options = extraction
+        options.ocr = scans.policy
+        options.ocrDotsPerInch = scans.dotsPerInch
         return try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
-                                     options: extraction).extract(fileAt: path)
+                                     options: options).extract(fileAt: path, scans: scans)
     }
 
     /// Removes indexed documents inside the named folders (or named files) that are gone

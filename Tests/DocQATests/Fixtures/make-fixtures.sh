@@ -108,4 +108,10 @@ PY
 # Encrypted with a user password: nothing can be read without it.
 qpdf --encrypt USERPW OWNERPW 256 -- three-pages.pdf encrypted.pdf
 
+# A scanned page (page 2 of the sample demand letter as a skewed, speckled 200 dpi
+# black-and-white image) whose only text layer is a Bates stamp, as scanners and
+# production tools add: the OCR tests. Needs pdftoppm (poppler-utils).
+/usr/bin/python3 ../../../Scripts/make-scanned-pdf.py scan ../../../samples/case-file/demand-letter.pdf \
+    stamped-scan.pdf --pages 2 --dpi 200 --angle 0.7 --noise 0.002 --bilevel --seed 7 --stamp "CORV-0004125"
+
 ls -l
