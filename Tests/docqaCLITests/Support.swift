@@ -226,9 +226,19 @@ struct TestLockHolder {
                 time.sleep(0.05)
             """, index + ".lock", releaseFile]
         try process.run()
-        try await waitUntil(within: .seconds(20)) {
-            (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") == true
+        // Python can take long to start while the suite's model tests load the machine;
+        // going on without the lock would test nothing, so a holder that never gets it fails.
+        let holds = { (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") == true }
+        try await waitUntil(within: .seconds(300), holds)
+        guard holds() else {
+            kill()
+            throw TestLockHolderError(message: "the Python lock holder did not take the lock on \(index).lock within 300 s")
         }
+    }
+
+    struct TestLockHolderError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
     }
 
     /// Lets the lock go.
