@@ -147,7 +147,7 @@ def mutate(seeds_dir, out_dir, seed, batch, count):
             operation = rng.choice(operations_for(name))
             try:
                 data = operation(rng, data)
-            except zipfile.BadZipFile:  # an earlier byte mutation broke the zip: flip bits
+            except Exception:  # an earlier byte mutation broke the zip (bad header, bad deflate data)
                 operation = bit_flips
                 data = operation(rng, data)
             names.append(operation.__name__.replace("_", ""))
