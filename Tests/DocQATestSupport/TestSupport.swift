@@ -75,3 +75,19 @@ public enum Repository {
     /// Words from the sample documents that must never reach stderr or a log.
     public static let documentPhrases = ["Corvane", "Tallis", "Marlowe", "HV-220", "750,000"]
 }
+
+/// A small, reproducible random number generator (SplitMix64), so randomised tests are
+/// the same on every run.
+public struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -207,7 +207,7 @@ struct FaultTests {
         try #require(bytes.count > 16384)
         switch damage {
         case "garbage":
-            var generator = SeededGenerator(seed: 8)
+            var generator = SplitMix64(seed: 8)
             for start in stride(from: 4096, to: bytes.count, by: 4096) {
                 for offset in start..<min(start + 2048, bytes.count) { bytes[offset] = UInt8.random(in: 0...255, using: &generator) }
             }
@@ -307,18 +307,5 @@ struct FaultTests {
         #expect(result.stderrLines.count == 1, "\(result)")
         #expect(result.stderr.hasPrefix("docqa: error: \(model): \(expected)"), "\(result)")
         #expect(!FileManager.default.fileExists(atPath: index), "a refused model left an index behind")
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so damage is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
