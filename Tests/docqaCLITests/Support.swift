@@ -176,14 +176,34 @@ enum ChildProcess {
     }
 
     /// Runs the built `docqa` and sends it SIGINT, as Ctrl-C would, once `ready` holds.
+    ///
+    /// `ready` is polled on a thread of its own, not in a task: tests that run models in
+    /// process can hold every thread of Swift's cooperative pool for seconds, and a task
+    /// polling there once saw the child finish before it could send the signal.
     static func docqaInterrupted(_ arguments: [String], in folder: TestFolder, timeout: Duration = modelTimeout,
-                                 when ready: @escaping () -> Bool) async throws -> CommandResult {
+                                 when ready: @escaping @Sendable () -> Bool) async throws -> CommandResult {
         let child = Mutex<pid_t>(0)
-        async let result = docqa(arguments, in: folder, timeout: timeout, started: { pid in child.withLock { $0 = pid } })
-        try await waitUntil(within: timeout) { ready() && child.withLock { $0 } > 0 }
-        let pid = child.withLock { $0 }
-        #expect(pid > 0 && kill(pid, SIGINT) == 0, "could not interrupt docqa")
-        return try await result
+        let sent = Mutex<Bool?>(nil)
+        let finished = Mutex(false)
+        let deadline = ContinuousClock.now + timeout
+        let watcher = Thread {
+            while ContinuousClock.now < deadline, !finished.withLock({ $0 }) {
+                let pid = child.withLock { $0 }
+                if pid > 0, ready() {
+                    sent.withLock { $0 = kill(pid, SIGINT) == 0 }
+                    return
+                }
+                usleep(20_000)
+            }
+            sent.withLock { $0 = false }
+        }
+        watcher.start()
+        let result = try await docqa(arguments, in: folder, timeout: timeout,
+                                     started: { pid in child.withLock { $0 = pid } })
+        finished.withLock { $0 = true }
+        while sent.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(sent.withLock { $0 } == true, "could not interrupt docqa before it finished: \(result)")
+        return result
     }
 
     /// Everything the programs run in `folder` have written so far, stdout and stderr.
