@@ -118,7 +118,7 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk], stale: Set<String>
 
 /// Said of a source whose file changed and then failed to index: what is shown is the
 /// version indexed before.
-let staleNote = "stale: the file has changed and could not be indexed again; this is its earlier version"
+let staleNote = FileState.staleNote
 
 /// A file path on one line: line breaks, tabs and other control characters written as
 /// escapes (`\n`, `\t`, `\u{1b}`), so a file named with a line break cannot split or

@@ -17,7 +17,10 @@ struct BatchCommand: ParsableCommand {
             quoted evidence with file, page and offsets, timings) and, on its first line, \
             what produced it: docqa version, both models' SHA-256, the index's documents' \
             digest and the settings. With CSV or Markdown, the JSONL is kept beside it \
-            (answers.csv → answers.jsonl).
+            (answers.csv → answers.jsonl). A source whose file changed and could not be \
+            indexed again (stale: the answer rests on its earlier version) is marked: \
+            "stale": true in the JSONL, "file.txt (stale)" and a note in the CSV, the note \
+            docqa ask gives in the Markdown.
 
             Each answer is written and flushed as soon as it is made. Run the same command \
             again after an interruption and it skips the questions already answered; a \
@@ -137,13 +140,16 @@ struct BatchCommand: ParsableCommand {
             })
 
             let records = journal.latest
+            // Rows answered before a document went stale are marked in the table too.
+            let stale = try store.stalePaths()
             switch outputFormat {
             case .jsonl: break
             case .csv:
-                try BatchReport.writeAtomically(matrix ? BatchReport.matrix(records) : BatchReport.csv(records, eachDocument: eachDocument),
+                try BatchReport.writeAtomically(matrix ? BatchReport.matrix(records, stale: stale)
+                                                    : BatchReport.csv(records, eachDocument: eachDocument, stale: stale),
                                                 to: expand(out))
             case .markdown:
-                try BatchReport.writeAtomically(BatchReport.markdown(records, run: journal.run), to: expand(out))
+                try BatchReport.writeAtomically(BatchReport.markdown(records, run: journal.run, stale: stale), to: expand(out))
             }
             failed = records.contains { $0.error != nil }
             if Interruption.signal != nil {

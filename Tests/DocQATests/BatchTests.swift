@@ -139,6 +139,63 @@ import Testing
         #expect(text.contains("2 questions: 1 answered, 0 not found, 1 failed"))
     }
 
+    /// A record from stale documents: in the JSONL only the stale citation and source
+    /// carry `"stale": true` (the others no key); the CSV marks the citation
+    /// `agreement.pdf:4 (stale)` and explains it in the note; the matrix cell is marked
+    /// likewise; the Markdown report gives the note `docqa ask` gives, and its passage is
+    /// marked `(stale)`.
+    @Test func staleSourcesAreMarkedInEveryFormat() throws {
+        var stale = record("q1")
+        stale.citations[0].stale = true
+        stale.sources = [.init(source: 1, path: "/case/agreement.pdf", pageStart: 4, pageEnd: 4, text: "shall not exceed", stale: true),
+                         .init(source: 2, path: "/case/memo.txt", pageStart: nil, pageEnd: nil, text: "the memo")]
+        let line = try JSONSerialization.jsonObject(with: BatchJournal.encode(stale)) as? [String: Any]
+        let citations = try #require(line?["citations"] as? [[String: Any]])
+        #expect(citations.map { $0["stale"] as? Bool } == [true, nil, nil], "\(citations)")
+        #expect(!citations[1].keys.contains("stale"))
+        let sources = try #require(line?["sources"] as? [[String: Any]])
+        #expect(sources.map { $0["stale"] as? Bool } == [true, nil] && !sources[1].keys.contains("stale"), "\(sources)")
+        #expect(stale.recordedStalePaths == ["/case/agreement.pdf"])
+
+        let rows = try CSV.records(in: Data(BatchReport.csv([stale, record("q2")], eachDocument: false).utf8))
+        #expect(rows[1][4] == "agreement.pdf:4 (stale); memo.txt", "\(rows[1])")
+        #expect(rows[1][6] == "agreement.pdf: " + FileState.staleNote + ".", "\(rows[1])")
+        #expect(rows[2][4] == "agreement.pdf:4; memo.txt" && rows[2][6] == "", "\(rows[2])")
+
+        var cell = stale
+        cell.document = "/case/agreement.pdf"
+        let matrix = try CSV.records(in: Data(BatchReport.matrix([cell]).utf8))
+        #expect(matrix[1][1] == "The cap is $750,000. [agreement.pdf:4 (stale); memo.txt]", "\(matrix)")
+
+        let text = BatchReport.markdown([stale], run: sampleRun())
+        #expect(text.contains("Sources: agreement.pdf:4 (" + FileState.staleNote + "); memo.txt\n"), "\(text)")
+        #expect(text.contains("> shall not exceed $750,000.\n> — agreement.pdf:4 (stale)\n"), "\(text)")
+        #expect(FileState.staleNote == "stale: the file has changed and could not be indexed again; this is its earlier version")
+    }
+
+    /// A row written before docqa recorded staleness (no `stale` keys) is read back and
+    /// resumed as before, and the tables mark the documents stale now (the `stale` set
+    /// the command passes) on old and new rows alike.
+    @Test func rowsWithoutStaleMarksResumeAndAreMarkedFromTheIndex() throws {
+        try withTemporaryFolder { folder in
+            let path = folder + "/answers.jsonl"
+            do {
+                let journal = try BatchJournal(path: path, run: sampleRun())
+                try journal.append(record("q1"))
+            }
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(!text.contains("stale"), "a current document's rows carry no stale key: \(text)")
+            let journal = try BatchJournal(path: path, run: sampleRun())
+            #expect(journal.finished == [record("q1").key])
+            let rows = try CSV.records(in: Data(BatchReport.csv(journal.latest, eachDocument: false,
+                                                                stale: ["/case/memo.txt"]).utf8))
+            #expect(rows[1][4] == "agreement.pdf:4; memo.txt (stale)", "\(rows[1])")
+            #expect(rows[1][6] == "memo.txt: " + FileState.staleNote + ".", "\(rows[1])")
+            let report = BatchReport.markdown(journal.latest, run: sampleRun(), stale: ["/case/memo.txt"])
+            #expect(report.contains("Sources: agreement.pdf:4; memo.txt (" + FileState.staleNote + ")\n"), "\(report)")
+        }
+    }
+
     private func sampleRun(topK: Int = 5, digest: String = "abc") -> BatchRun {
         BatchRun(docqaVersion: "0.1.0", created: "2026-11-26T00:00:00Z", questionsFile: "/case/q.txt",
                  chatModel: .init(file: "chat.gguf", sha256: "11"), embeddingModel: .init(file: "embed.gguf", sha256: "22"),

@@ -46,6 +46,73 @@ struct StaleSourceTests {
         }
     }
 
+    /// `docqa batch` over an index with a stale document: in the JSONL its sources and
+    /// citations carry `"stale": true` and the current document's carry no such key; the
+    /// CSV (read back by Python's csv module) marks its citation `note.txt (stale)` and
+    /// explains it in the note column; the Markdown report gives it the note `ask` gives.
+    /// With the marks taken out of the JSONL (a file from before they were recorded), the
+    /// same command resumes it without asking again and the CSV still marks the document.
+    @Test func batchMarksStaleSources() async throws {
+        try DefaultModels.require(chat: true)
+        let folder = try TestFolder()
+        let note = try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
+        let other = try folder.write("docs/other.txt", "The Quillfeather warehouse closes at six in the evening.")
+        let index = folder.file("x.sqlite")
+        let built = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
+        try #require(built.status == 0, "\(built)")
+        try Data([0x43, 0x61, 0x66, 0xE9]).write(to: URL(fileURLWithPath: note))  // Latin-1, not UTF-8
+        let failed = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
+        try #require(failed.status == 1, "\(failed)")
+        let questions = try folder.write("questions.txt", "When does the Quillfeather warehouse open in the morning?\n")
+        let staleNote = "stale: the file has changed and could not be indexed again; this is its earlier version"
+        func batch(_ out: String) async throws -> CommandResult {
+            try await ChildProcess.docqa(["batch", questions, "--out", folder.file(out), "--index", index],
+                                         in: folder, timeout: ChildProcess.modelTimeout)
+        }
+        func csvRows() async throws -> [[String]] {
+            let parsed = try await ChildProcess.run("/usr/bin/python3", ["-c", """
+                import csv, json, sys
+                with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
+                    print(json.dumps(list(csv.reader(f))))
+                """, folder.file("answers.csv")], in: folder)
+            return try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String]], "\(parsed)")
+        }
+
+        let first = try await batch("answers.csv")
+        #expect(first.status == 0 && first.stdout.contains("1 answered"), "\(first)")
+        let journal = folder.file("answers.jsonl")
+        let row = try jsonObject(String(try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")[1]))
+        let sources = try jsonObjects(row, "sources")
+        #expect(sources.contains { $0["path"] as? String == note && $0["stale"] as? Bool == true }, "\(row)")
+        #expect(sources.contains { $0["path"] as? String == other && !$0.keys.contains("stale") }, "\(row)")
+        let citations = try jsonObjects(row, "citations")
+        try #require(citations.contains { $0["path"] as? String == note && $0["supported"] as? Bool == true },
+                     "the default model answers from note.txt: \(row)")
+        for citation in citations {
+            #expect(citation["path"] as? String == note ? citation["stale"] as? Bool == true : !citation.keys.contains("stale"),
+                    "\(citation)")
+        }
+        var rows = try await csvRows()
+        try #require(rows.count == 2, "\(rows)")
+        #expect(rows[1][4].contains("note.txt (stale)") && !rows[1][4].contains("other.txt (stale)"), "\(rows[1])")
+        #expect(rows[1][6] == "note.txt: \(staleNote).", "\(rows[1])")
+
+        let markdown = try await batch("answers.md")
+        #expect(markdown.status == 0 && markdown.stdout.contains("1 already in the file"), "\(markdown)")
+        let report = try String(contentsOfFile: folder.file("answers.md"), encoding: .utf8)
+        #expect(report.contains("note.txt (\(staleNote))"), "\(report)")
+
+        // As a file written before the marks were recorded.
+        let unmarked = try String(contentsOfFile: journal, encoding: .utf8).replacingOccurrences(of: "\"stale\":true,", with: "")
+        #expect(!unmarked.contains("stale"))
+        try unmarked.write(toFile: journal, atomically: true, encoding: .utf8)
+        let resumed = try await batch("answers.csv")
+        #expect(resumed.status == 0 && resumed.stdout.contains("0 answered, 0 not found, 0 failed, 1 already in the file"),
+                "\(resumed)")
+        rows = try await csvRows()
+        #expect(rows.count == 2 && rows[1][4].contains("note.txt (stale)") && rows[1][6] == "note.txt: \(staleNote).", "\(rows)")
+    }
+
     /// `remove --json` lists what it removed and the paths with nothing indexed, and exits
     /// 1 for the latter; stderr stays empty.
     @Test func removeReportsInJSON() async throws {

@@ -114,6 +114,10 @@ public struct BatchRecord: Codable, Sendable, Equatable {
         /// "cited" (the model gave the number) or "matched" (docqa found the source).
         public var kind: String
         public var supported: Bool
+        /// `true` when the document was stale as the answer was made (its file had changed
+        /// and could not be indexed again, so the answer rests on its earlier version);
+        /// absent otherwise, and in files written before docqa recorded it.
+        public var stale: Bool? = nil
     }
 
     public struct EvidenceRecord: Codable, Sendable, Equatable {
@@ -132,6 +136,9 @@ public struct BatchRecord: Codable, Sendable, Equatable {
         public var pageEnd: Int?
         /// The text the model was shown.
         public var text: String
+        /// `true` when the document was stale as the answer was made; absent otherwise
+        /// (see ``CitationRecord/stale``).
+        public var stale: Bool? = nil
     }
 
     public struct Timings: Codable, Sendable, Equatable {
@@ -182,15 +189,17 @@ public struct BatchRecord: Codable, Sendable, Equatable {
         self.error = error
     }
 
-    /// The record of an answer.
-    public init(question: BatchQuestion, document: String?, answer: Answer, retrievalSeconds: Double, totalSeconds: Double) {
+    /// The record of an answer; citations and sources from a document in `stale` (see
+    /// ``IndexStore/stalePaths()``) are marked so.
+    public init(question: BatchQuestion, document: String?, answer: Answer, retrievalSeconds: Double, totalSeconds: Double,
+                stale: Set<String> = []) {
         self.init(
             id: question.id, question: question.question, document: document,
             answer: answer.notFound ? "" : answer.text, notFound: answer.notFound,
             declineReason: answer.check.declineReason,
             citations: answer.citations.map {
                 CitationRecord(source: $0.source, path: $0.path, pageStart: $0.pageStart, pageEnd: $0.pageEnd,
-                               kind: $0.kind.rawValue, supported: $0.supported)
+                               kind: $0.kind.rawValue, supported: $0.supported, stale: stale.contains($0.path) ? true : nil)
             },
             evidence: answer.evidence.map {
                 EvidenceRecord(text: $0.text, path: $0.path, pageStart: $0.pageStart, pageEnd: $0.pageEnd,
@@ -198,7 +207,7 @@ public struct BatchRecord: Codable, Sendable, Equatable {
             },
             sources: answer.sources.map {
                 SourceRecord(source: $0.number, path: $0.chunk.path, pageStart: $0.chunk.pageStart,
-                             pageEnd: $0.chunk.pageEnd, text: $0.text)
+                             pageEnd: $0.chunk.pageEnd, text: $0.text, stale: stale.contains($0.chunk.path) ? true : nil)
             },
             timings: Timings(retrievalSeconds: retrievalSeconds, timeToFirstTokenSeconds: answer.timings.timeToFirstToken,
                              totalSeconds: totalSeconds),
@@ -213,13 +222,32 @@ public struct BatchRecord: Codable, Sendable, Equatable {
                   error: (error as? DocQAError)?.description ?? "\(error)")
     }
 
-    /// The citations as one cell: `file.pdf:4; other.txt`, supported ones only, each once.
-    public var citationList: String {
-        var seen: [String] = []
+    /// The paths of the documents this record marks stale (in its citations or sources).
+    public var recordedStalePaths: Set<String> {
+        Set(citations.filter { $0.stale == true }.map(\.path) + sources.filter { $0.stale == true }.map(\.path))
+    }
+
+    /// The supported citations' places (`file.pdf:4`, `other.txt`), each once, in order,
+    /// with whether the document is stale: marked so in this record, or in `stale` (the
+    /// stale documents now, so that rows answered before a file went stale show it too).
+    public func citedPlaces(stale: Set<String> = []) -> [(place: String, path: String, isStale: Bool)] {
+        var result: [(place: String, path: String, isStale: Bool)] = []
         for citation in citations where citation.supported {
             let place = BatchReport.place(citation.path, citation.pageStart, citation.pageEnd)
-            if !seen.contains(place) { seen.append(place) }
+            let isStale = citation.stale == true || stale.contains(citation.path)
+            if let index = result.firstIndex(where: { $0.place == place }) {
+                result[index].isStale = result[index].isStale || isStale
+            } else {
+                result.append((place, citation.path, isStale))
+            }
         }
-        return seen.joined(separator: "; ")
+        return result
+    }
+
+    /// The citations as one cell: `file.pdf:4; other.txt`, supported ones only, each once;
+    /// one from a stale document (see ``citedPlaces(stale:)``) is followed by `(note)`:
+    /// `note.txt (stale)`.
+    public func citationList(stale: Set<String> = [], note: String = "stale") -> String {
+        citedPlaces(stale: stale).map { $0.isStale ? "\($0.place) (\(note))" : $0.place }.joined(separator: "; ")
     }
 }

@@ -21,7 +21,12 @@ public enum BatchReport {
     /// UTF-8 with a byte-order mark (spreadsheet programs then read accents right), every
     /// field quoted, and any cell that a spreadsheet would run as a formula (starting with
     /// `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`.
-    public static func csv(_ records: [BatchRecord], eachDocument: Bool) -> String {
+    ///
+    /// A citation of a stale document (marked so in its record, or in `stale`, the stale
+    /// documents now) reads `note.txt (stale)` in the citations cell, and the note cell
+    /// says what that means, so the mark is seen where the source is read and a filter on
+    /// the note column finds every such row.
+    public static func csv(_ records: [BatchRecord], eachDocument: Bool, stale: Set<String> = []) -> String {
         var header = ["id", "question"]
         if eachDocument { header.append("document") }
         header += ["answer", "status", "citations", "evidence", "note"]
@@ -29,18 +34,26 @@ public enum BatchReport {
         for record in records {
             var row = [record.id, record.question]
             if eachDocument { row.append(record.document ?? "") }
-            row += [record.answer, status(of: record), record.citationList,
+            var notes = [record.error ?? record.declineReason].compactMap { $0 }
+            var staleNames: [String] = []
+            for cited in record.citedPlaces(stale: stale) where cited.isStale {
+                let name = URL(fileURLWithPath: cited.path).lastPathComponent
+                if !staleNames.contains(name) { staleNames.append(name) }
+            }
+            if !staleNames.isEmpty { notes.append(staleNames.joined(separator: ", ") + ": " + FileState.staleNote + ".") }
+            row += [record.answer, status(of: record), record.citationList(stale: stale),
                     record.evidence.map { "\(place($0.path, $0.pageStart, $0.pageEnd)): \"\(oneLine($0.text))\"" }
                         .joined(separator: " | "),
-                    record.error ?? record.declineReason ?? ""]
+                    notes.joined(separator: " ")]
             text += CSV.line(row.map(neutralised))
         }
         return text
     }
 
     /// Documents as rows and questions as columns, each cell the answer with its citations:
-    /// the due-diligence table.
-    public static func matrix(_ records: [BatchRecord]) -> String {
+    /// the due-diligence table. A stale document's citation reads `note.txt (stale)`, as in
+    /// ``csv(_:eachDocument:stale:)``.
+    public static func matrix(_ records: [BatchRecord], stale: Set<String> = []) -> String {
         var questions: [String] = []       // ids, in order of first appearance
         var texts: [String: String] = [:]  // id → question
         var documents: [String] = []
@@ -52,7 +65,7 @@ public enum BatchReport {
             }
             let document = record.document ?? ""
             if cells[document] == nil { documents.append(document) }
-            cells[document, default: [:]][record.id] = cell(record)
+            cells[document, default: [:]][record.id] = cell(record, stale: stale)
         }
         var text = "\u{FEFF}" + CSV.line((["document"] + questions.map { texts[$0] ?? $0 }).map(neutralised))
         for document in documents {
@@ -62,8 +75,10 @@ public enum BatchReport {
     }
 
     /// A report a person can read and print: what produced it, then each question with its
-    /// answer, its sources and the passages that support it.
-    public static func markdown(_ records: [BatchRecord], run: BatchRun) -> String {
+    /// answer, its sources and the passages that support it. A source from a stale
+    /// document (marked so in its record, or in `stale`, the stale documents now) carries
+    /// the note `docqa ask` gives it (``FileState/staleNote``), its passages `(stale)`.
+    public static func markdown(_ records: [BatchRecord], run: BatchRun, stale: Set<String> = []) -> String {
         var text = "# docqa batch answers\n\n"
         text += "- Questions: `\(run.questionsFile)`\n"
         text += "- Index: `\(run.index.path)`, \(run.index.documents) documents (digest `\(run.index.digest.prefix(16))…`)\n"
@@ -89,10 +104,12 @@ public enum BatchReport {
                 continue
             }
             text += "**Answer:** \(markdownEscaped(oneLine(record.answer)))\n\n"
-            let sources = record.citationList
+            let sources = record.citationList(stale: stale, note: FileState.staleNote)
             text += "Sources: \(sources.isEmpty ? "none matched; read the passages before relying on this answer" : sources)\n"
+            let stalePaths = stale.union(record.recordedStalePaths)
             for evidence in record.evidence {
-                text += "\n> \(markdownEscaped(oneLine(evidence.text)))\n> — \(place(evidence.path, evidence.pageStart, evidence.pageEnd))\n"
+                text += "\n> \(markdownEscaped(oneLine(evidence.text)))\n> — \(place(evidence.path, evidence.pageStart, evidence.pageEnd))"
+                    + (stalePaths.contains(evidence.path) ? " (stale)" : "") + "\n"
             }
         }
         return text
@@ -102,10 +119,10 @@ public enum BatchReport {
         record.error != nil ? "failed" : record.notFound ? "not found" : "answered"
     }
 
-    static func cell(_ record: BatchRecord) -> String {
+    static func cell(_ record: BatchRecord, stale: Set<String> = []) -> String {
         if let error = record.error { return "(failed: \(error))" }
         if record.notFound { return "(not found)" }
-        let citations = record.citationList
+        let citations = record.citationList(stale: stale)
         return oneLine(record.answer) + (citations.isEmpty ? "" : " [\(citations)]")
     }
 

@@ -63,8 +63,10 @@ public final class BatchRunner {
     ///     questions); when it returns true the run ends there (every answer so far is in
     ///     the journal).
     ///   - progress: called after each question.
-    /// - Throws: only when the journal cannot be written; a question's own failure is
-    ///   recorded on its row.
+    /// Citations and sources from a stale document (``IndexStore/stalePaths()``) are
+    /// marked `stale` on their rows.
+    /// - Throws: when the journal cannot be written or the index's file states cannot be
+    ///   read; a question's own failure is recorded on its row.
     public func run(_ questions: [BatchQuestion], documents: [StoredDocument]?, journal: BatchJournal,
                     shouldStop: () -> Bool = { false }, progress: (BatchProgress) -> Void = { _ in }) throws -> BatchSummary {
         let clock = ContinuousClock()
@@ -75,6 +77,8 @@ public final class BatchRunner {
             for question in questions { jobs.append((question, document)) }
         }
         var summary = BatchSummary(questions: jobs.count)
+        // Read once: a batch does not index, so no document turns stale during the run.
+        let stale = try store.stalePaths()
         let pending = jobs.filter { job in
             !finished.contains(BatchRecord.Key(id: job.question.id, question: job.question.question, document: job.document?.path))
         }
@@ -123,7 +127,7 @@ public final class BatchRunner {
                         answer.check.declineReason = "No passage of the documents this question is limited to matches it."
                     }
                     records[item.job] = BatchRecord(question: job.question, document: job.document?.path, answer: answer,
-                                                    retrievalSeconds: item.seconds, totalSeconds: seconds)
+                                                    retrievalSeconds: item.seconds, totalSeconds: seconds, stale: stale)
                 case .failure(let error):
                     records[item.job] = BatchRecord(question: job.question, document: job.document?.path, error: error,
                                                     totalSeconds: seconds)

@@ -179,6 +179,10 @@ public struct FileState: Sendable, Equatable {
     /// searchable, though it no longer matches the file.
     public var isStale: Bool
 
+    /// What docqa says of a stale document wherever it shows one as a source (`ask`,
+    /// `search`, the batch report): what is shown is the version indexed before.
+    public static let staleNote = "stale: the file has changed and could not be indexed again; this is its earlier version"
+
     public init(path: String, kind: Kind, code: DocQAError.Code? = nil, reason: String? = nil,
                 recordedAt: Date, isStale: Bool = false) {
         self.path = path
