@@ -100,4 +100,32 @@ struct EmailAttachmentTests {
         #expect(try store.counts().documents == 0)
         #expect(try store.fileStates().isEmpty)
     }
+
+    /// Read in process (no reader process), an attached scan is read with OCR under the
+    /// indexer's policy like a PDF on disk: each page is announced under the attachment's
+    /// indexed path, never the temporary file it was unpacked to, and its OCR'd page is
+    /// recorded under that path. Under `--ocr never` it is indexed with its stamp only.
+    @Test func attachedScanIsReadWithOCRInProcess() throws {
+        let folder = try TestFolder()
+        let scan = try Data(contentsOf: URL(fileURLWithPath: fixture("stamped-scan.pdf")))
+        let path = try folder.write("mail/stamped.eml", message(attachments: [("stamped.pdf", "application/pdf", scan)]))
+        let attachment = path + " › stamped.pdf"
+        let store = try IndexStore(path: folder.file("index.sqlite"), create: true)
+        let indexer = try Indexer(store: store, embedder: Embedder(modelPath: TestModels.embeddingModelPath))
+        var announced: [String] = []
+        indexer.scans.willRead = { file, page, pages in announced.append("\(file) \(page)/\(pages)") }
+        let report = try indexer.index(paths: [folder.file("mail")])
+        #expect(report.failures.isEmpty && report.indexedCount == 2, "\(report.failures)")
+        #expect(announced == ["\(attachment) 1/1"])
+        #expect(report.ocrPages == 1)
+        #expect(try store.ocrPages().map(\.path) == [attachment])
+        let retriever = Retriever(store: store, embedder: try Embedder(modelPath: TestModels.embeddingModelPath))
+        let hit = try #require(try retriever.retrieve("late delivery credit CMS-4488", limit: 1).first?.chunk)
+        #expect(hit.path == attachment && hit.pageStart == 1 && hit.text.contains("CMS-4488"), "\(hit.text)")
+
+        let never = try IndexStore(path: folder.file("never.sqlite"), create: true)
+        let unread = try Indexer(store: never, embedder: Embedder(modelPath: TestModels.embeddingModelPath), ocr: .never)
+        #expect(try unread.index(paths: [folder.file("mail")]).ocrPages == 0)
+        #expect(try never.ocrPages().isEmpty && never.documents().map(\.path) == [path, attachment])
+    }
 }

@@ -120,11 +120,18 @@ extension EmailReader {
     /// The text of `attachment`, read by the reader for its type.
     ///
     /// The readers work on files, so the bytes are written to a file in a new private
-    /// folder (mode 0700) under the temporary directory, read, and removed at once.
+    /// folder (mode 0700) under the temporary directory, read by `read`, and removed at
+    /// once. `read` gets that file's path (its name ends in the attachment's extension);
+    /// the indexer passes its own reader, so that an attached PDF is read like a PDF on
+    /// disk (in the time-bounded reader process, with OCR). By default it is
+    /// ``DocumentExtractor/extract(fileAt:scans:)`` in process, without OCR.
     ///
     /// - Throws: the reader's `DocQAError`, with `path` set to the attachment's indexed
     ///   path (`message.eml › name.pdf`).
-    static func extract(_ attachment: Attachment, messagePath: String) throws(DocQAError) -> ExtractedDocument {
+    static func extract(_ attachment: Attachment, messagePath: String,
+                        read: (String) throws(DocQAError) -> ExtractedDocument = { path throws(DocQAError) in
+                            try DocumentExtractor.extract(fileAt: path)
+                        }) throws(DocQAError) -> ExtractedDocument {
         let indexedPath = Indexer.attachmentPath(message: messagePath, name: attachment.name)
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("docqa-attachment-\(UUID().uuidString)", isDirectory: true)
@@ -140,7 +147,7 @@ extension EmailReader {
         let file = folder.appendingPathComponent("attachment." + attachment.fileExtension)
         do {
             try attachment.data.write(to: file)
-            return try DocumentExtractor.extract(fileAt: file.path)
+            return try read(file.path)
         } catch var error as DocQAError {
             error.path = indexedPath
             throw error

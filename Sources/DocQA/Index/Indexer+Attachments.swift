@@ -11,7 +11,12 @@ import Foundation
 // for a renamed file. The message's content hash covers its attachments, so an
 // unchanged message leaves them untouched; a changed one has them extracted again
 // before the message itself is stored (the message is the last write, so an interrupted
-// run redoes them next time).
+// run redoes them next time). An attachment that failed is tried again on each run, as a
+// file that failed is, even while its message is unchanged.
+//
+// An attachment is read like a file of its format on disk: unpacked to a private
+// temporary folder and handed to the indexer's reader, so an attached PDF goes to the
+// time-bounded reader process, with OCR for its scanned pages under the run's `--ocr`.
 extension Indexer {
     /// Between a message's path and an attachment's name in the attachment's path.
     public static let attachmentSeparator = " › "
@@ -30,28 +35,36 @@ extension Indexer {
     }
 
     /// Extracts, embeds and stores the readable attachments of the message at `path`,
-    /// and removes those indexed before that it no longer has.
+    /// and removes those indexed before that it no longer has; with `retrying` (for an
+    /// unchanged message), only the attachments at those paths, removing nothing.
     ///
     /// - Returns: each attachment's outcome; an attachment that cannot be read is a
     ///   `.failed` outcome (its message is still indexed).
-    /// - Throws: failures of the index or the model, as for whole files.
-    func indexAttachments(ofMessageAt path: String, report: inout IndexReport) throws
+    /// - Throws: failures of the index or the model, as for whole files; `.ocrInterrupted`
+    ///   when a stop request came while an attachment was read with OCR (the message is
+    ///   then left for the next run).
+    func indexAttachments(ofMessageAt path: String, retrying: Set<String>? = nil, report: inout IndexReport) throws
         -> [(path: String, outcome: FileOutcome)] {
         var outcomes: [(path: String, outcome: FileOutcome)] = []
         var kept: Set<String> = []
         let attachments = try EmailReader.attachments(ofMessageAt: path)
         for attachment in attachments {
             let attachmentPath = Self.attachmentPath(message: path, name: attachment.name)
+            if let retrying, !retrying.contains(attachmentPath) { continue }
             do {
-                let document = try EmailReader.extract(attachment, messagePath: path)
+                let document = try EmailReader.extract(attachment, messagePath: path) { file throws(DocQAError) in
+                    try extract(file, shownAs: attachmentPath)
+                }
+                try extraction.checkPageText(of: document, path: attachmentPath)
                 let outcome = try store(document, path: attachmentPath, contentHash: SHA256.hex(of: attachment.data),
                                         byteSize: attachment.data.count, report: &report)
                 kept.insert(attachmentPath)
                 outcomes.append((attachmentPath, outcome))
-            } catch let error as DocQAError where error.path == attachmentPath {
+            } catch let error as DocQAError where error.path == attachmentPath && error.code != .ocrInterrupted {
                 outcomes.append((attachmentPath, .failed(error)))
             }
         }
+        if retrying != nil { return outcomes }
         for document in try store.documents() where Self.messagePath(ofAttachment: document.path) == path
             && !kept.contains(document.path) {
             try store.removeDocument(atPath: document.path)
@@ -61,6 +74,19 @@ extension Indexer {
             Self.messagePath(ofAttachment: $0) == path && !current.contains($0)
         })
         return outcomes
+    }
+
+    /// The attachments of the message at `path` that the last run left failed or
+    /// skipped, or `nil` when it has none.
+    func problemAttachments(ofMessageAt path: String) throws -> Set<String>? {
+        if attachmentProblems == nil {
+            var byMessage: [String: Set<String>] = [:]
+            for state in try store.fileStates(problemsOnly: true) {
+                if let message = Self.messagePath(ofAttachment: state.path) { byMessage[message, default: []].insert(state.path) }
+            }
+            attachmentProblems = byMessage
+        }
+        return attachmentProblems?[path]
     }
 
     /// Gives the attachments of the message once at `oldPath` its new path (each is

@@ -86,6 +86,9 @@ public final class Indexer {
     /// Called with a file's path after its text is extracted and before it is checked for
     /// changes; tests change the file here.
     var extracted: (String) -> Void = { _ in }
+    /// The attachments the last run left failed or skipped, by message path: read from the
+    /// index once per run, when the first unchanged message needs it.
+    var attachmentProblems: [String: Set<String>]?
 
     /// `ocr` says which PDF pages are read with OCR (see ``OCRPolicy``); it applies to the
     /// files this indexer reads, not to unchanged files already indexed.
@@ -113,6 +116,7 @@ public final class Indexer {
         let tokensBefore = embedder.tokensEmbedded
         let ocrPagesBefore = scans.pagesRead, ocrSecondsBefore = scans.seconds
         var report = IndexReport()
+        attachmentProblems = nil
         func record(_ path: String, _ outcome: FileOutcome) {
             report.outcomes.append((path, outcome))
             progress(path, outcome)
@@ -207,6 +211,11 @@ public final class Indexer {
         }
         if let existing = try store.document(atPath: path), existing.contentHash == hash,
            existing.pipeline >= Self.pipelineVersion {
+            // An attachment that failed (out of time, say) is tried again, as a file that
+            // failed is: an unchanged message does not make it readable or unreadable.
+            if existing.format == .email, let retried = try problemAttachments(ofMessageAt: path) {
+                attachments = try indexAttachments(ofMessageAt: path, retrying: retried, report: &report)
+            }
             return .unchanged
         }
         // Renamed or moved: the same bytes are indexed under a path that is gone.
@@ -274,7 +283,14 @@ public final class Indexer {
     /// Either way scanned pages are read with OCR under ``scans``'s policy: the reader
     /// process is handed the policy and resolution in its options, and reports each page
     /// it reads with OCR back to ``scans`` (progress, counts, stop requests).
-    private func extract(_ path: String) throws(DocQAError) -> ExtractedDocument {
+    ///
+    /// `shown` is the path ``scans``'s `willRead` names instead of `path`: an attachment's
+    /// indexed path (`message.eml › scan.pdf`) for the temporary file it was unpacked to,
+    /// which nobody should see.
+    func extract(_ path: String, shownAs shown: String? = nil) throws(DocQAError) -> ExtractedDocument {
+        let willRead = scans.willRead
+        defer { scans.willRead = willRead }
+        if let shown { scans.willRead = { _, page, pageCount in willRead(shown, page, pageCount) } }
         guard let readerProcess else { return try DocumentExtractor.extract(fileAt: path, scans: scans) }
         var options = extraction
         options.ocr = scans.policy
