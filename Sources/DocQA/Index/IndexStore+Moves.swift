@@ -26,7 +26,7 @@ extension IndexStore {
     ///   `.database` as for other writes.
     @discardableResult
     public func moveDocument(from oldPath: String, to newPath: String) throws -> StoredDocument {
-        vectorCache = nil
+        dropCaches()
         try db.inTransaction {
             try db.execute("DELETE FROM documents WHERE path = ?1", [.text(newPath)])
             try db.execute("UPDATE documents SET path = ?2 WHERE path = ?1", [.text(oldPath), .text(newPath)])

@@ -13,7 +13,7 @@ extension IndexStore {
     ///   the index held neither.
     public func removeDocuments(under paths: [String]) throws
         -> (documents: [String], fileStates: Int, unmatched: [String]) {
-        vectorCache = nil
+        dropCaches()
         return try db.inTransaction {
             var removed: [String] = []
             var states = 0
@@ -53,7 +53,7 @@ extension IndexStore {
     ///   not be reset (run purge again once it has finished); `.database` otherwise, e.g.
     ///   when the disk has no room for the rebuilt copy.
     public func purge() throws -> PurgeReport {
-        vectorCache = nil
+        dropCaches()
         let before = storedBytes()
         try db.execute("PRAGMA secure_delete = ON")
         try db.inTransaction {

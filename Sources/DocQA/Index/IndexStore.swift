@@ -22,6 +22,17 @@ public final class IndexStore {
     /// Internal so that writes in other files (moves, removal) can drop it.
     var vectorCache: (matrix: VectorMatrix, dataVersion: Int64)?
 
+    /// How many chunks hold each word asked about so far, and how many chunks there are;
+    /// kept like `vectorCache`, so a batch of questions looks up common words once.
+    private var wordCounts: (chunks: Int, counts: [String: Int], dataVersion: Int64)?
+
+    /// Forgets what searches keep in memory (vectors, word counts); every write calls it.
+    /// Internal so that writes in other files (moves, removal) can call it.
+    func dropCaches() {
+        vectorCache = nil
+        wordCounts = nil
+    }
+
     /// Opens the index at `path`, creating it (and missing parent folders, mode 0700)
     /// when it does not exist and `create` is true.
     ///
@@ -371,7 +382,7 @@ public final class IndexStore {
             }
         }
 
-        vectorCache = nil
+        dropCaches()
         let indexedAt = Date().timeIntervalSince1970
         let documentID: Int64 = try db.inTransaction {
             try db.execute("DELETE FROM documents WHERE path = ?1", [.text(documentPath)])
@@ -464,7 +475,7 @@ public final class IndexStore {
     /// - Returns: whether a document was removed.
     @discardableResult
     public func removeDocument(atPath documentPath: String) throws -> Bool {
-        vectorCache = nil
+        dropCaches()
         return try db.inTransaction {
             // Chunks cascade from documents, vectors from chunks; triggers clear FTS rows.
             try db.execute("DELETE FROM documents WHERE path = ?1", [.text(documentPath)])
@@ -571,11 +582,21 @@ public final class IndexStore {
     ///
     /// `documents`, when given, limits the search to the chunks of those documents.
     ///
+    /// Words found in half or more of all chunks are left out (unless every word is):
+    /// BM25 gives them no weight, since FTS5 raises an inverse document frequency at or
+    /// below zero to one millionth, yet each would have every chunk that holds it scored
+    /// and sorted. Leaving them out changes no ranking among chunks that match another
+    /// word, drops chunks that match only such words, and on a 10,000-page index made
+    /// the search several times faster (BENCHMARKS.md, "Case-file scale").
+    ///
     /// - Returns: `[]` when `text` has no words or `limit` is not positive.
     public func keywordSearch(_ text: String, limit: Int, in documents: Set<Int64>? = nil) throws -> [ChunkHit] {
         guard limit > 0 else { return [] }
-        let query = Self.ftsQuery(for: text)
-        guard !query.isEmpty else { return [] }
+        let words = Self.queryWords(in: text)
+        guard !words.isEmpty else { return [] }
+        let (chunks, counts) = try chunkCounts(of: words)
+        let weighted = words.filter { 2 * counts[$0.lowercased(), default: 0] < chunks }
+        let query = Self.ftsQuery(words: weighted.isEmpty ? words : weighted)
         // Rank and cut inside the subquery, then join: joining every match's row (text
         // included) before sorting costs about twice as much on large indexes.
         let statement = try db.prepare("""
@@ -606,11 +627,34 @@ public final class IndexStore {
     /// How many chunks contain `word` (after the keyword index's stemming), for weighting
     /// rare words over common ones. A text with no word gives 0.
     public func chunkFrequency(of word: String) throws -> Int {
-        let query = Self.ftsQuery(for: word)
-        guard !query.isEmpty else { return 0 }
-        // Text and context columns: a chunk whose document or section is named by the word
-        // counts. (Counting the text column alone was tried; it changed nothing measurable
-        // in answers and made "case" in "the judge in this case" look rare.)
+        let words = Self.queryWords(in: word)
+        guard !words.isEmpty else { return 0 }
+        guard words.count == 1 else { return try chunkCount(matching: Self.ftsQuery(words: words)) }
+        return try chunkCounts(of: words).counts[words[0].lowercased(), default: 0]
+    }
+
+    /// How many chunks the index holds, and how many hold each of `words` (one word each,
+    /// as `queryWords` gives them), counted once per word until the index changes.
+    private func chunkCounts(of words: [String]) throws -> (chunks: Int, counts: [String: Int]) {
+        let dataVersion = try db.int64("PRAGMA data_version") ?? 0
+        var cache: (chunks: Int, counts: [String: Int], dataVersion: Int64)
+        if let known = wordCounts, known.dataVersion == dataVersion {
+            cache = known
+        } else {
+            cache = (Int(try db.int64("SELECT count(*) FROM chunks") ?? 0), [:], dataVersion)
+        }
+        for word in words where cache.counts[word.lowercased()] == nil {
+            cache.counts[word.lowercased()] = try chunkCount(matching: Self.ftsQuery(words: [word]))
+        }
+        wordCounts = cache
+        return (cache.chunks, cache.counts)
+    }
+
+    /// How many chunks match the FTS5 `query`. Text and context columns: a chunk whose
+    /// document or section is named by the word counts. (Counting the text column alone
+    /// was tried; it changed nothing measurable in answers and made "case" in "the judge
+    /// in this case" look rare.)
+    private func chunkCount(matching query: String) throws -> Int {
         let statement = try db.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?1")
         try statement.bind(query, at: 1)
         return try statement.step() ? statement.int(at: 0) : 0
@@ -637,15 +681,27 @@ public final class IndexStore {
     /// `text` as an FTS5 query that can only mean "any of these words": each word in
     /// double quotes (quotes inside doubled, though words hold none), joined by OR.
     static func ftsQuery(for text: String) -> String {
+        ftsQuery(words: queryWords(in: text))
+    }
+
+    /// The words of `text` a keyword query uses: runs of letters and digits, each once
+    /// (ignoring case), at most `maximumQueryWords`.
+    static func queryWords(in text: String) -> [String] {
         var seen = Set<String>()
         var words: [String] = []
         for word in text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
             let word = String(word)
             guard seen.insert(word.lowercased()).inserted else { continue }
-            words.append("\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            words.append(word)
             if words.count == maximumQueryWords { break }
         }
-        return words.joined(separator: " OR ")
+        return words
+    }
+
+    /// `words` as an FTS5 query meaning "any of these": each in double quotes (quotes
+    /// inside doubled, though words hold none), joined by OR.
+    static func ftsQuery(words: [String]) -> String {
+        words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
     }
 
     /// BM25 weight of a match in a chunk's context (title, file name, headings) relative
