@@ -35,14 +35,26 @@ public struct NamedDocuments: Sendable, Equatable {
                      textChunkCounts: (String) throws -> [Int64: Int]) rethrows -> NamedDocuments? {
         let candidates = nameWords(inQuestion: question)
         guard !candidates.isEmpty, documents.count > 1 else { return nil }
-        let names = documents.map { nameTerms(of: $0) }
+        // Only names that hold a candidate word somewhere are split into words: splitting
+        // every document's name for every question cost most of a search at a few
+        // thousand documents (Benchmarks/scale).
+        let lowered = documents.map { nameText(of: $0).lowercased() }
+        var names = [Set<String>?](repeating: nil, count: documents.count)
+        func name(_ index: Int) -> Set<String> {
+            if let known = names[index] { return known }
+            let terms = nameTerms(of: documents[index])
+            names[index] = terms
+            return terms
+        }
         let totalChunks = documents.reduce(0) { $0 + $1.chunkCount }
         // A word in many documents' names is the collection's name, not one document's.
         let mostOwners = max(1, documents.count / 3)
         var votes = [Int](repeating: 0, count: documents.count)
         var words: [String] = []
         for word in candidates {
-            let owners = names.indices.filter { names[$0].contains(word) }
+            let owners = documents.indices.filter {
+                lowered[$0].utf8.firstRange(of: word.utf8) != nil && name($0).contains(word)
+            }
             guard !owners.isEmpty, owners.count <= mostOwners else { continue }
             let counts = try textChunkCounts(word)
             let ownerIDs = Set(owners.map { documents[$0].id })
@@ -61,7 +73,7 @@ public struct NamedDocuments: Sendable, Equatable {
         guard let most = votes.max(), most > 0 else { return nil }
         var named = votes.indices.filter { votes[$0] == most }
         let versions = numbers(in: question)
-        let versioned = named.filter { !names[$0].isDisjoint(with: versions) }
+        let versioned = named.filter { !name($0).isDisjoint(with: versions) }
         if !versioned.isEmpty { named = versioned }
         return NamedDocuments(words: words, paths: Set(named.map { documents[$0].path }),
                               documentIDs: Set(named.map { documents[$0].id }))
@@ -85,8 +97,13 @@ public struct NamedDocuments: Sendable, Equatable {
 
     /// The words of a document's file name (without extension) and title.
     static func nameTerms(of document: StoredDocument) -> Set<String> {
+        Set(tokens(nameText(of: document)).flatMap(\.parts))
+    }
+
+    /// A document's file name (without extension) and title, as one text.
+    private static func nameText(of document: StoredDocument) -> String {
         let file = URL(fileURLWithPath: document.path).deletingPathExtension().lastPathComponent
-        return Set((tokens(file) + tokens(document.title ?? "")).flatMap(\.parts))
+        return file + "\n" + (document.title ?? "")
     }
 
     /// Version-like numbers of `text`, normalised ("2.0" → "2").
