@@ -207,6 +207,7 @@ public final class Indexer {
         }
         if let existing = try store.document(atPath: path), existing.contentHash == hash,
            existing.pipeline >= Self.pipelineVersion {
+            if existing.format == .pdf, !existing.isCheckedForHiddenText { try checkHiddenText(of: existing) }
             return .unchanged
         }
         // Renamed or moved: the same bytes are indexed under a path that is gone.
@@ -264,7 +265,8 @@ public final class Indexer {
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
                                   pageCount: pageCount, byteSize: byteSize, title: document.title,
                                   pageOffsets: document.format == .pdf ? document.pageOffsets : nil,
-                                  chunks: chunks, vectors: vectors, ocrConfidences: document.ocrConfidences)
+                                  chunks: chunks, vectors: vectors, ocrConfidences: document.ocrConfidences,
+                                  hiddenText: document.isCheckedForHiddenText ? document.hiddenTextPages : nil)
         report.pages += document.pages.count
         report.chunks += chunks.count
         return .indexed(chunks: chunks.count, pages: pageCount)
@@ -281,6 +283,35 @@ public final class Indexer {
         options.ocrDotsPerInch = scans.dotsPerInch
         return try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
                                      options: options).extract(fileAt: path, scans: scans)
+    }
+
+    /// Checks an unchanged PDF indexed before docqa looked for white and tiny text, and
+    /// records what it finds; nothing is embedded again. This reads the file's text once
+    /// more (in the reader process when there is one), without OCR: a page read with OCR
+    /// keeps none of its text layer, so it is left out. A file that cannot be read now stays
+    /// unchecked; its state is still "unchanged".
+    private func checkHiddenText(of document: StoredDocument) throws {
+        var options = extraction
+        options.ocr = .never
+        let extracted: ExtractedDocument
+        do throws(DocQAError) {
+            if let readerProcess {
+                extracted = try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
+                                                  options: options).extract(fileAt: document.path)
+            } else {
+                extracted = try DocumentExtractor.extract(fileAt: document.path)
+            }
+        } catch where error.code == .emptyDocument {
+            // No text layer at all (a scan): nothing hidden in it.
+            try store.recordHiddenText(path: document.path, pages: [:])
+            return
+        } catch {
+            return
+        }
+        guard extracted.isCheckedForHiddenText else { return }
+        let readByOCR = Set(try store.ocrPages().filter { $0.path == document.path }.map(\.page))
+        try store.recordHiddenText(path: document.path,
+                                   pages: extracted.hiddenTextPages.filter { !readByOCR.contains($0.key) })
     }
 
     /// Removes indexed documents inside the named folders (or named files) that are gone
