@@ -63,6 +63,8 @@ public final class Indexer {
     /// first or last line; pipeline 2 could drop such lines from inside a page's zone.
     /// 4: scanned PDF pages are read with OCR (a PDF with some scanned pages was stored
     /// with those pages empty).
+    /// (Counting white and tiny text on PDF pages, schema migration 5, did not change it: a
+    /// PDF stored before is checked by re-reading its text, without embedding it again.)
     public static let pipelineVersion = 4
 
     public let store: IndexStore

@@ -42,10 +42,10 @@ extension PDFPage {
     ///
     /// The corresponding C function is `poppler_page_get_text_attributes`, whose runs of
     /// equal font and colour give offsets, in Unicode scalars, into the text poppler
-    /// extracts; offsets past the end of `text` are ignored. Taking the text rather than
-    /// reading it again halves the cost, since the attributes cost about as much as the
-    /// text (BENCHMARKS.md, "Hidden text"). A page without text counts nothing; that is
-    /// not an error.
+    /// extracts; offsets past the end of `text` are ignored. The text is taken rather than
+    /// read again because extracting it costs about as much as the attributes do
+    /// (BENCHMARKS.md, "Hidden text"). A page without text counts nothing; that is not an
+    /// error.
     public func hiddenText(in text: String) -> HiddenTextCount {
         PopplerLog.silence()
         guard let runs = poppler_page_get_text_attributes(handle) else { return HiddenTextCount() }
