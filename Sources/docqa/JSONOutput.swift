@@ -223,6 +223,7 @@ enum JSONOutput {
             ("seconds", .double(report.seconds)),
             ("ocrPages", .int(report.ocrPages)),
             ("ocrSeconds", .double(report.ocrSeconds)),
+            ("hiddenTextPages", .int(report.hiddenTextPages)),
             ("interrupted", .bool(report.interrupted)),
             ("totalDocuments", .int(documents)),
             ("totalChunks", .int(chunks)),

@@ -61,7 +61,8 @@ struct StatusCommand: ParsableCommand {
                 }
             }
             if !hiddenPages.isEmpty {
-                print("\(hiddenPages.count) PDF pages hold text drawn white or tiny (under \(Int(HiddenTextCount.tinyFontSize)) points), "
+                let pages = hiddenPages.count == 1 ? "1 PDF page holds" : "\(hiddenPages.count) PDF pages hold"
+                print("\(pages) text drawn white or tiny (under \(Int(HiddenTextCount.tinyFontSize)) points), "
                       + "which is invisible when printed but is read, searched and can reach answers; check these pages:")
                 for page in hiddenPages {
                     print("  \(printablePath(page.path)):\(page.page) (\(page.count.white) white, \(page.count.tiny) tiny characters)")
@@ -70,7 +71,8 @@ struct StatusCommand: ParsableCommand {
             let unchecked = documents.filter { $0.format == .pdf && !$0.isCheckedForHiddenText }
             if !unchecked.isEmpty {
                 let attached = unchecked.filter { Indexer.messagePath(ofAttachment: $0.path) != nil }.count
-                print("\(unchecked.count) PDFs were indexed before docqa checked for white or tiny text; "
+                print((unchecked.count == 1 ? "1 PDF was" : "\(unchecked.count) PDFs were")
+                      + " indexed before docqa checked for white or tiny text; "
                       + "`docqa index` on their folders checks them without embedding them again"
                       + (attached > 0 ? " (\(attached) attached to e-mails: when their message next changes)." : "."))
             }

@@ -85,6 +85,7 @@ struct HiddenTextTests {
             let indexer = try Indexer(store: store, embedder: Embedder(modelPath: TestModels.embeddingModelPath))
             let report = try indexer.index(paths: [docs])
             #expect(report.indexedCount == 4 && report.failures.isEmpty, "\(report.failures)")
+            #expect(report.hiddenTextPages == 3)
             #expect(try store.hiddenTextPages() == [
                 HiddenTextPage(path: docs + "/hidden-text-pages.pdf", page: 2, count: HiddenTextCount(white: 25)),
                 HiddenTextPage(path: docs + "/hidden-text-pages.pdf", page: 3, count: HiddenTextCount(tiny: 27)),
@@ -163,7 +164,8 @@ struct HiddenTextTests {
             #expect(try store.keywordSearch("pale-marker", limit: 1).first?.hasHiddenText == false)
 
             let report = try Indexer(store: store, embedder: embedder).index(paths: [docs])
-            #expect(report.unchangedCount == 3 && report.embeddedTokens == 0, "\(report.outcomes)")
+            #expect(report.unchangedCount == 3 && report.embeddedTokens == 0 && report.hiddenTextPages == 2,
+                    "\(report.outcomes)")
             #expect(try store.hiddenTextPages() == [
                 HiddenTextPage(path: docs + "/hidden-text-pages.pdf", page: 2, count: HiddenTextCount(white: 25)),
                 HiddenTextPage(path: docs + "/hidden-text-pages.pdf", page: 3, count: HiddenTextCount(tiny: 27)),

@@ -7,7 +7,8 @@ extension ModelBackedTests {
     /// real `docqa index`, with the built binary and the real embedding model.
     @Suite("docqa hidden text")
     struct HiddenTextCommandTests {
-        /// After `docqa index` over the hidden-text fixtures and a plain PDF, `status --json`
+        /// After `docqa index` over the hidden-text fixtures and a plain PDF (which says how
+        /// many pages it found), `status --json`
         /// lists exactly the pages with white or tiny text, with their character counts, and
         /// marks every PDF checked; plain `status` prints the warning sentence and one line
         /// per page; `search --json` marks a passage from a flagged page and not one from a
@@ -22,6 +23,8 @@ extension ModelBackedTests {
             let run = try await ChildProcess.docqa(["index", folder.file("docs"), "--index", index], in: folder,
                                                    timeout: ChildProcess.modelTimeout)
             #expect(run.status == 0, "\(run)")
+            #expect(run.stdout.contains("\nHidden text: 3 PDF pages hold text drawn white or tiny, invisible when printed; "
+                                        + "`docqa status` lists them.\n"), "\(run)")
 
             let status = try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder)
             #expect(status.status == 0 && status.stderr.isEmpty, "\(status)")

@@ -26,6 +26,9 @@ public struct IndexReport: Sendable, Equatable {
     /// Pages read with OCR, and the seconds spent drawing and reading them (part of `seconds`).
     public var ocrPages = 0
     public var ocrSeconds = 0.0
+    /// PDF pages found holding text drawn white or tiny (see ``HiddenTextCount``), in the
+    /// files this run stored or checked.
+    public var hiddenTextPages = 0
     /// The run was asked to stop before it had handled every file (and pruned nothing).
     public var interrupted = false
 
@@ -209,7 +212,9 @@ public final class Indexer {
         }
         if let existing = try store.document(atPath: path), existing.contentHash == hash,
            existing.pipeline >= Self.pipelineVersion {
-            if existing.format == .pdf, !existing.isCheckedForHiddenText { try checkHiddenText(of: existing) }
+            if existing.format == .pdf, !existing.isCheckedForHiddenText {
+                report.hiddenTextPages += try checkHiddenText(of: existing)
+            }
             return .unchanged
         }
         // Renamed or moved: the same bytes are indexed under a path that is gone.
@@ -271,6 +276,7 @@ public final class Indexer {
                                   hiddenText: document.isCheckedForHiddenText ? document.hiddenTextPages : nil)
         report.pages += document.pages.count
         report.chunks += chunks.count
+        report.hiddenTextPages += document.hiddenTextPages.count
         return .indexed(chunks: chunks.count, pages: pageCount)
     }
 
@@ -292,7 +298,8 @@ public final class Indexer {
     /// more (in the reader process when there is one), without OCR: a page read with OCR
     /// keeps none of its text layer, so it is left out. A file that cannot be read now stays
     /// unchecked; its state is still "unchanged".
-    private func checkHiddenText(of document: StoredDocument) throws {
+    /// - Returns: the number of pages found holding such text.
+    private func checkHiddenText(of document: StoredDocument) throws -> Int {
         var options = extraction
         options.ocr = .never
         let extracted: ExtractedDocument
@@ -306,14 +313,15 @@ public final class Indexer {
         } catch where error.code == .emptyDocument {
             // No text layer at all (a scan): nothing hidden in it.
             try store.recordHiddenText(path: document.path, pages: [:])
-            return
+            return 0
         } catch {
-            return
+            return 0
         }
-        guard extracted.isCheckedForHiddenText else { return }
+        guard extracted.isCheckedForHiddenText else { return 0 }
         let readByOCR = Set(try store.ocrPages().filter { $0.path == document.path }.map(\.page))
-        try store.recordHiddenText(path: document.path,
-                                   pages: extracted.hiddenTextPages.filter { !readByOCR.contains($0.key) })
+        let pages = extracted.hiddenTextPages.filter { !readByOCR.contains($0.key) }
+        try store.recordHiddenText(path: document.path, pages: pages)
+        return pages.count
     }
 
     /// Removes indexed documents inside the named folders (or named files) that are gone
