@@ -119,6 +119,10 @@ struct IndexCommand: ParsableCommand {
                           + "\(String(format: "%.1f", report.ocrSeconds)) s "
                           + "(\(String(format: "%.2f", Double(report.ocrPages) / max(report.ocrSeconds, 0.001))) pages/s).")
                 }
+                if report.hiddenTextPages > 0 {
+                    print("Hidden text: \(report.hiddenTextPages) PDF page\(report.hiddenTextPages == 1 ? " holds" : "s hold") text "
+                          + "drawn white or tiny, invisible when printed; `docqa status` lists them.")
+                }
             }
             if !report.failures.isEmpty {
                 printError("docqa: \(report.failures.count) file(s) could not be indexed; the messages above say why "

@@ -79,6 +79,7 @@ enum JSONOutput {
                 ("score", .double(result.score)),
                 ("ocr", .bool(result.chunk.ocrConfidence != nil)),
                 ("ocrConfidence", .optional(result.chunk.ocrConfidence)),
+                ("hiddenText", .bool(result.chunk.hasHiddenText)),
                 ("stale", .bool(stale.contains(result.chunk.path))),
                 ("text", .string(result.chunk.text)),
             ])
@@ -222,6 +223,7 @@ enum JSONOutput {
             ("seconds", .double(report.seconds)),
             ("ocrPages", .int(report.ocrPages)),
             ("ocrSeconds", .double(report.ocrSeconds)),
+            ("hiddenTextPages", .int(report.hiddenTextPages)),
             ("interrupted", .bool(report.interrupted)),
             ("totalDocuments", .int(documents)),
             ("totalChunks", .int(chunks)),
@@ -229,7 +231,8 @@ enum JSONOutput {
     }
 
     static func status(store: IndexStore, documents: [StoredDocument], problems: [FileState],
-                       model: EmbeddingModelInfo?, ocrPages: [OCRPage] = []) -> JSON {
+                       model: EmbeddingModelInfo?, ocrPages: [OCRPage] = [],
+                       hiddenTextPages: [HiddenTextPage] = []) -> JSON {
         let stale = Set(problems.filter(\.isStale).map(\.path))
         let ocrByPath = Dictionary(grouping: ocrPages, by: \.path)
         return .object([
@@ -247,11 +250,17 @@ enum JSONOutput {
                     ("current", .bool(document.pipeline >= Indexer.pipelineVersion)),
                     ("stale", .bool(stale.contains(document.path))),
                     ("ocrPages", .int(ocrByPath[document.path]?.count ?? 0)),
+                    // null: a format without text colours and sizes, never checked.
+                    ("hiddenTextChecked", document.format == .pdf ? .bool(document.isCheckedForHiddenText) : .null),
                 ])
             })),
             ("ocrConfidenceFloor", .int(IndexStore.ocrConfidenceFloor)),
             ("lowConfidencePages", .array(ocrPages.filter { $0.confidence < IndexStore.ocrConfidenceFloor }.map { page in
                 .object([("path", .string(page.path)), ("page", .int(page.page)), ("confidence", .int(page.confidence))])
+            })),
+            ("hiddenTextPages", .array(hiddenTextPages.map { page in
+                .object([("path", .string(page.path)), ("page", .int(page.page)),
+                         ("whiteCharacters", .int(page.count.white)), ("tinyCharacters", .int(page.count.tiny))])
             })),
             ("notIndexed", .array(problems.map { state in
                 .object([

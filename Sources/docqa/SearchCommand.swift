@@ -20,7 +20,7 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var embedding: EmbeddingOptions
     @OptionGroup var retrieval: RetrievalOptions
 
-    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"section\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"stale\",\"text\"}]}.")
+    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"section\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"hiddenText\",\"stale\",\"text\"}]}.")
     var json = false
 
     func validate() throws {
@@ -45,7 +45,8 @@ struct SearchCommand: ParsableCommand {
             for (rank, result) in results.enumerated() {
                 let hit = result.chunk
                 let ocr = hit.ocrConfidence.map { ", read by OCR, confidence \($0)" } ?? ""
-                print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score))\(ocr))"
+                let hidden = hit.hasHiddenText ? ", page has white or tiny text" : ""
+                print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score))\(ocr)\(hidden))"
                       + (stale.contains(hit.path) ? "  (\(staleNote))" : ""))
                 // A file without pages (Word, HTML, email, text) is placed by its headings.
                 if hit.pageStart == nil, !hit.section.isEmpty { print("   in: \(terminalSafe(hit.section))") }

@@ -7,7 +7,8 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show what an index holds, which files could not be indexed, and which embedding model built it.",
         discussion: """
-            Lists the indexed documents, then every file the last runs skipped or could not \
+            Lists the indexed documents, PDF pages with text drawn white or tiny (under 2 \
+            points), then every file the last runs skipped or could not \
             index, with the reason and since when. A document marked stale is an earlier \
             version of a file that has since failed: it is still searched, but no longer \
             matches the file.
@@ -28,9 +29,10 @@ struct StatusCommand: ParsableCommand {
             let problems = try store.fileStates(problemsOnly: true)
             let model = try store.embeddingModel()
             let ocrPages = try store.ocrPages()
+            let hiddenPages = try store.hiddenTextPages()
             if json {
                 print(JSONOutput.render(JSONOutput.status(store: store, documents: documents, problems: problems,
-                                                          model: model, ocrPages: ocrPages)))
+                                                          model: model, ocrPages: ocrPages, hiddenTextPages: hiddenPages)))
                 return
             }
             let ocrCounts = Dictionary(grouping: ocrPages, by: \.path).mapValues(\.count)
@@ -57,6 +59,22 @@ struct StatusCommand: ParsableCommand {
                 for page in poorlyRead {
                     print("  \(printablePath(page.path)):\(page.page) (confidence \(page.confidence))")
                 }
+            }
+            if !hiddenPages.isEmpty {
+                let pages = hiddenPages.count == 1 ? "1 PDF page holds" : "\(hiddenPages.count) PDF pages hold"
+                print("\(pages) text drawn white or tiny (under \(Int(HiddenTextCount.tinyFontSize)) points), "
+                      + "which is invisible when printed but is read, searched and can reach answers; check these pages:")
+                for page in hiddenPages {
+                    print("  \(printablePath(page.path)):\(page.page) (\(page.count.white) white, \(page.count.tiny) tiny characters)")
+                }
+            }
+            let unchecked = documents.filter { $0.format == .pdf && !$0.isCheckedForHiddenText }
+            if !unchecked.isEmpty {
+                let attached = unchecked.filter { Indexer.messagePath(ofAttachment: $0.path) != nil }.count
+                print((unchecked.count == 1 ? "1 PDF was" : "\(unchecked.count) PDFs were")
+                      + " indexed before docqa checked for white or tiny text; "
+                      + "`docqa index` on their folders checks them without embedding them again"
+                      + (attached > 0 ? " (\(attached) attached to e-mails: when their message next changes)." : "."))
             }
             guard !problems.isEmpty else { return }
             let skipped = problems.filter { $0.kind == .skipped }.count

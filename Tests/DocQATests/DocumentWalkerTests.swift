@@ -133,7 +133,7 @@ struct DocumentWalkerTests {
         #expect(found.problems.isEmpty)
         #expect(found.files.map { URL(fileURLWithPath: $0).lastPathComponent } == [
             "bad-xml.docx", "blank.pdf", "bom-crlf.txt", "bomb.docx", "damaged.pdf", "empty.docx", "empty.eml",
-            "encrypted-entry.docx", "encrypted.eml", "encrypted.pdf", "hidden-text.pdf", "html-only.eml",
+            "encrypted-entry.docx", "encrypted.eml", "encrypted.pdf", "hidden-text-pages.pdf", "hidden-text.pdf", "html-only.eml",
             "latin1.txt", "memo.docx", "no-document.docx", "not-a-pdf.pdf", "not-a-zip.docx", "not-an-email.eml",
             "password.docx", "stamped-scan.pdf", "thread.eml", "three-pages.pdf", "truncated.docx", "utf16le.txt", "utf8.txt",
         ])

@@ -225,10 +225,13 @@ struct FileStateTests {
                 indexedAt = try store.replaceDocument(path: "/m/a.txt", contentHash: "h", format: .text, pageCount: nil,
                                                       chunks: [], vectors: []).indexedAt
                 // Back to schema 2, as docqa before this change left it.
-                try store.db.execute("DROP TABLE file_states; DROP TABLE ocr_pages; PRAGMA user_version = 2")
+                try store.db.execute("""
+                    DROP TABLE file_states; DROP TABLE ocr_pages; DROP TABLE hidden_text_pages;
+                    ALTER TABLE documents DROP COLUMN hidden_text_checked; PRAGMA user_version = 2
+                    """)
             }
             let store = try IndexStore(path: path, create: false)
-            #expect(try store.db.int64("PRAGMA user_version") == 4)
+            #expect(try store.db.int64("PRAGMA user_version") == 5)
             let state = try #require(try store.fileState(atPath: "/m/a.txt"))
             #expect(state.kind == .indexed && !state.isStale && state.reason == nil)
             #expect(abs(state.recordedAt.timeIntervalSince(indexedAt)) < 0.001)

@@ -49,7 +49,7 @@ struct IndexStoreTests {
 
             let raw = try Connection(path: path)
             #expect(try raw.string("PRAGMA journal_mode") == "wal")
-            #expect(try raw.int64("PRAGMA user_version") == 4)
+            #expect(try raw.int64("PRAGMA user_version") == 5)
             #expect(try raw.string("SELECT value FROM meta WHERE key = 'created_by'")?.hasPrefix("docqa") == true)
             #expect(store.path == path)
         }

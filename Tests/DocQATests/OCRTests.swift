@@ -130,7 +130,7 @@ private let exhibit = Repository.caseFile + "/inspection-report-scan.pdf"
             try DocumentExtractor.extract(fileAt: exhibit, scans: never)
         }
         let stamped = try DocumentExtractor.extract(fileAt: fixture("stamped-scan.pdf"), scans: never)
-        #expect(stamped.pages == [ExtractedPage(number: 1, text: "CORV-0004125")])
+        #expect(stamped.pages == [ExtractedPage(number: 1, text: "CORV-0004125", hiddenText: HiddenTextCount())])
         #expect(never.pagesRead == 0)
     }
 

@@ -54,8 +54,9 @@ extension ModelBackedTests {
             var scores: [Double] = []
             for (offset, hit) in results.enumerated() {
                 #expect(Set(hit.keys) == ["rank", "path", "pageStart", "pageEnd", "section", "chunkId", "score", "ocr",
-                                          "ocrConfidence", "stale", "text"])
+                                          "ocrConfidence", "hiddenText", "stale", "text"])
                 #expect(hit["stale"] as? Bool == false, "no sample document is stale")
+                #expect(hit["hiddenText"] as? Bool == false, "no sample page holds white or tiny text")
                 // Only the scanned exhibit was read with OCR.
                 #expect(hit["ocr"] as? Bool == (hit["path"] as? String)?.hasSuffix("-scan.pdf"), "\(hit)")
                 #expect(hit["rank"] as? Int == offset + 1)
@@ -269,8 +270,10 @@ extension ModelBackedTests {
             }
         }
 
-        /// `status --json` lists the seven documents with format, pages, chunks, hash and
-        /// pages read by OCR, the embedding model that built the index, and no poorly read page.
+        /// `status --json` lists the seven documents with format, pages, chunks, hash,
+        /// pages read by OCR and whether a PDF was checked for white or tiny text, the
+        /// embedding model that built the index, no poorly read page, and no page with white
+        /// or tiny text: the sample PDFs, the OCR'd scan included, are checked and not flagged.
         @Test func statusJSON() async throws {
             let index = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
@@ -279,8 +282,9 @@ extension ModelBackedTests {
             #expect(result.stderr.isEmpty, "\(result)")
             let output = try jsonObject(result.stdout)
             #expect(Set(output.keys) == ["index", "embeddingModel", "documents", "notIndexed", "ocrConfidenceFloor",
-                                         "lowConfidencePages"])
+                                         "lowConfidencePages", "hiddenTextPages"])
             #expect(try jsonObjects(output, "lowConfidencePages").isEmpty, "\(result)")
+            #expect(try jsonObjects(output, "hiddenTextPages").isEmpty, "\(result)")
             #expect(try jsonObjects(output, "notIndexed").isEmpty)
             #expect(output["index"] as? String == index)
             let model = try #require(output["embeddingModel"] as? [String: Any])
@@ -290,13 +294,15 @@ extension ModelBackedTests {
             #expect(documents.compactMap { $0["path"] as? String }.sorted() == Repository.caseFileDocuments)
             for document in documents {
                 #expect(Set(document.keys) == ["path", "format", "pages", "chunks", "contentHash", "title", "current", "stale",
-                                               "ocrPages"])
+                                               "ocrPages", "hiddenTextChecked"])
                 let isScan = (document["path"] as? String)?.hasSuffix("-scan.pdf") == true
                 #expect(document["ocrPages"] as? Int == (isScan ? 2 : 0), "\(document)")
                 #expect(document["current"] as? Bool == true)
                 #expect(document["stale"] as? Bool == false)
                 let path = document["path"] as? String ?? ""
                 let isPDF = path.hasSuffix(".pdf")
+                #expect(isPDF ? document["hiddenTextChecked"] as? Bool == true : document["hiddenTextChecked"] is NSNull,
+                        "\(document)")
                 let format = isPDF ? "pdf" : path.hasSuffix(".docx") ? "docx" : path.hasSuffix(".html") ? "html"
                     : path.hasSuffix(".eml") ? "email" : "text"
                 #expect(document["format"] as? String == format)

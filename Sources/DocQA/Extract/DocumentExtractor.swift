@@ -19,7 +19,8 @@ public enum DocumentExtractor {
     /// Extracts the text of the file at `path`, choosing the reader by its extension.
     ///
     /// A PDF gives one page per PDF page, numbered from 1, including pages without text
-    /// (their text is empty), so numbers always match the viewer's page counter. A text or
+    /// (their text is empty), so numbers always match the viewer's page counter; each
+    /// carries its count of characters drawn white or tiny (``ExtractedPage/hiddenText``). A text or
     /// Markdown file gives one page with `number == nil`. All text is lightly normalised:
     /// line breaks become `\n`, control characters other than `\n` and `\t` are removed,
     /// and trailing blanks and runs of blank lines are trimmed.
@@ -107,12 +108,16 @@ public enum DocumentExtractor {
             let page = try pdf.page(at: index)
             let text = page.text
             if let scans, ScannedPageReader.needsOCR(policy: scans.policy, text: text, imageCoverage: { page.imageCoverage }) {
-                pages.append(try scans.extractedPage(page))
+                // OCR reads what is drawn, so nothing hidden in the text layer gets in.
+                var scanned = try scans.extractedPage(page)
+                scanned.hiddenText = HiddenTextCount()
+                pages.append(scanned)
                 continue
             }
             pages.append(ExtractedPage(
                 number: page.number,
-                text: ExtractedTextNormalization.normalize(text)))
+                text: ExtractedTextNormalization.normalize(text),
+                hiddenText: page.hiddenText(in: text)))
         }
         // The title before cleaning: a title repeated as a running header is still the title.
         let title = usableTitle(pdf.title) ?? pages.lazy.compactMap { PageLayout.leadingTitle($0.text) }.first

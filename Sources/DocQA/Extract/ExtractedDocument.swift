@@ -57,6 +57,22 @@ public struct ExtractedDocument: Sendable, Equatable, Codable {
         return confidences
     }
 
+    /// The pages holding text drawn white or tiny (see ``HiddenTextCount``): page number
+    /// and counts, for pages with at least one such character.
+    public var hiddenTextPages: [Int: HiddenTextCount] {
+        var counts: [Int: HiddenTextCount] = [:]
+        for page in pages {
+            if let number = page.number, let count = page.hiddenText, !count.isEmpty { counts[number] = count }
+        }
+        return counts
+    }
+
+    /// Whether every page was checked for white and tiny text: a PDF read by this docqa.
+    /// Other formats have no such attributes, and are not checked.
+    public var isCheckedForHiddenText: Bool {
+        format == .pdf && pages.allSatisfy { $0.hiddenText != nil }
+    }
+
     /// Whether any page holds more than white space.
     public var hasText: Bool {
         pages.contains { page in page.text.contains { !$0.isWhitespace } }
@@ -74,11 +90,17 @@ public struct ExtractedPage: Sendable, Equatable, Codable {
     /// For a page read with OCR, Tesseract's mean confidence (0 to 100); `nil` for text
     /// from the file itself.
     public var ocrConfidence: Int?
+    /// For a PDF page, the characters of its text drawn white or tiny (zero for a page
+    /// read with OCR, whose text is what shows); `nil` when the page was not checked (other
+    /// formats). Optional in JSON, so a reader process's report without it still decodes.
+    public var hiddenText: HiddenTextCount?
 
-    public init(number: Int?, text: String, isNavigation: Bool = false, ocrConfidence: Int? = nil) {
+    public init(number: Int?, text: String, isNavigation: Bool = false, ocrConfidence: Int? = nil,
+                hiddenText: HiddenTextCount? = nil) {
         self.number = number
         self.text = text
         self.isNavigation = isNavigation
         self.ocrConfidence = ocrConfidence
+        self.hiddenText = hiddenText
     }
 }

@@ -156,5 +156,23 @@ enum IndexSchema {
                 ) STRICT, WITHOUT ROWID;
                 """)
         },
+        Migration(version: 5, summary: "PDF pages with white or tiny text, and which PDFs were checked for it") { db in
+            // A row per PDF page with text drawn white or under 2 points (HiddenTextCount),
+            // so that `status` can list it and search results can say so. Documents indexed
+            // before keep NULL in hidden_text_checked ("not checked"); `docqa index` checks
+            // those PDFs when their files are unchanged without embedding them again.
+            try db.execute("""
+                -- 1: every page of this PDF was checked; NULL: not checked (indexed before
+                -- the check existed, or a format without text colours and sizes).
+                ALTER TABLE documents ADD COLUMN hidden_text_checked INTEGER;
+                CREATE TABLE hidden_text_pages (
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    page        INTEGER NOT NULL,  -- 1-based, as chunks.page_start
+                    white_chars INTEGER NOT NULL CHECK (white_chars >= 0),
+                    tiny_chars  INTEGER NOT NULL CHECK (tiny_chars >= 0),
+                    PRIMARY KEY (document_id, page)
+                ) STRICT, WITHOUT ROWID;
+                """)
+        },
     ])
 }

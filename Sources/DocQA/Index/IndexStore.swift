@@ -265,7 +265,8 @@ public final class IndexStore {
 
     static let documentColumns = """
         d.id, d.path, d.content_hash, d.format, d.page_count, d.indexed_at,
-        (SELECT count(*) FROM chunks AS c WHERE c.document_id = d.id), d.title, d.pipeline
+        (SELECT count(*) FROM chunks AS c WHERE c.document_id = d.id), d.title, d.pipeline,
+        d.hidden_text_checked
         """
 
     func readDocument(_ row: Statement) throws -> StoredDocument {
@@ -279,7 +280,8 @@ public final class IndexStore {
                               contentHash: row.string(at: 2), format: format,
                               pageCount: row.optionalInt(at: 4), chunkCount: row.int(at: 6),
                               indexedAt: Date(timeIntervalSince1970: row.double(at: 5)),
-                              title: row.optionalString(at: 7), pipeline: row.int(at: 8))
+                              title: row.optionalString(at: 7), pipeline: row.int(at: 8),
+                              isCheckedForHiddenText: row.optionalInt(at: 9) == 1)
     }
 
     /// The document indexed under exactly `path`, or `nil` when there is none.
@@ -344,6 +346,8 @@ public final class IndexStore {
     ///   - vectors: one per chunk, in the same order.
     ///   - ocrConfidences: for the pages read with OCR, Tesseract's mean confidence (0–100)
     ///     by 1-based page number.
+    ///   - hiddenText: for a PDF checked for white and tiny text, the pages holding some
+    ///     (by 1-based page number; empty when none does); `nil` when it was not checked.
     /// - Returns: the document as stored.
     /// - Throws: `.invalidArgument` when `vectors.count` differs from `chunks.count`, a
     ///   vector's length differs from the bound model's dimension (or no model is bound),
@@ -354,7 +358,8 @@ public final class IndexStore {
                                 format: ExtractedDocument.Format, pageCount: Int?,
                                 byteSize: Int? = nil, title: String? = nil, pageOffsets: [Int]? = nil,
                                 pipeline: Int = Indexer.pipelineVersion, chunks: [Chunk],
-                                vectors: [[Float]], ocrConfidences: [Int: Int] = [:]) throws -> StoredDocument {
+                                vectors: [[Float]], ocrConfidences: [Int: Int] = [:],
+                                hiddenText: [Int: HiddenTextCount]? = nil) throws -> StoredDocument {
         guard !documentPath.isEmpty else {
             throw DocQAError(.invalidArgument, "A document needs a non-empty path.", path: path)
         }
@@ -388,8 +393,8 @@ public final class IndexStore {
             try db.execute("DELETE FROM documents WHERE path = ?1", [.text(documentPath)])
             let insertDocument = try db.prepare("""
                 INSERT INTO documents(path, content_hash, format, page_count, byte_size, indexed_at,
-                                      title, page_offsets, pipeline)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                                      title, page_offsets, pipeline, hidden_text_checked)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                 """)
             try insertDocument.bind(documentPath, at: 1)
             try insertDocument.bind(contentHash, at: 2)
@@ -400,6 +405,7 @@ public final class IndexStore {
             try insertDocument.bind(title, at: 7)
             try insertDocument.bind(pageOffsets.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }, at: 8)
             try insertDocument.bind(pipeline, at: 9)
+            try insertDocument.bind(hiddenText == nil ? Int?.none : 1, at: 10)
             try insertDocument.run()
             let documentID = db.lastInsertRowID
 
@@ -427,6 +433,7 @@ public final class IndexStore {
                 try insertVector.run()
             }
             try insertOCRPages(documentID: documentID, ocrConfidences)
+            try insertHiddenTextPages(documentID: documentID, hiddenText ?? [:])
             try upsertFileState(documentPath, .indexed, code: nil, reason: nil, at: indexedAt,
                                 keepingSameState: false)
             return documentID
@@ -434,7 +441,7 @@ public final class IndexStore {
         return StoredDocument(id: documentID, path: documentPath, contentHash: contentHash,
                               format: format, pageCount: pageCount, chunkCount: chunks.count,
                               indexedAt: Date(timeIntervalSince1970: indexedAt), title: title,
-                              pipeline: pipeline)
+                              pipeline: pipeline, isCheckedForHiddenText: hiddenText != nil)
     }
 
     /// `vector` scaled to unit length (computed in Double), zero stays zero; `nil` when it
@@ -618,7 +625,7 @@ public final class IndexStore {
         var hits: [ChunkHit] = []
         while try statement.step() {
             var hit = Self.readHit(statement)
-            hit.score = -statement.double(at: 11)
+            hit.score = -statement.double(at: 12)
             hits.append(hit)
         }
         return hits
@@ -710,7 +717,7 @@ public final class IndexStore {
 
     private static let hitColumns = """
         c.id, c.document_id, d.path, c.ordinal, c.text, c.page_start, c.page_end, c.byte_start,
-        c.section, c.navigation, \(ocrConfidenceColumn)
+        c.section, c.navigation, \(ocrConfidenceColumn), \(hiddenTextColumn)
         """
 
     private static func readHit(_ row: Statement) -> ChunkHit {
@@ -718,7 +725,7 @@ public final class IndexStore {
                  ordinal: row.int(at: 3), text: row.string(at: 4),
                  pageStart: row.optionalInt(at: 5), pageEnd: row.optionalInt(at: 6), score: 0,
                  byteStart: row.int(at: 7), section: row.string(at: 8), isNavigation: row.int(at: 9) != 0,
-                 ocrConfidence: row.optionalInt(at: 10))
+                 ocrConfidence: row.optionalInt(at: 10), hasHiddenText: row.int(at: 11) != 0)
     }
 
     /// For each hit, its text with up to `neighbours` chunks of its document on each

@@ -43,11 +43,15 @@ public struct StoredDocument: Sendable, Equatable {
     /// The version of the indexing pipeline (extraction, cleaning, chunking) that stored
     /// it; older ones are re-indexed.
     public var pipeline: Int
+    /// Whether its pages were checked for text drawn white or tiny (``HiddenTextCount``):
+    /// a PDF read by a docqa that checks. Other formats are never checked.
+    public var isCheckedForHiddenText: Bool
 
     /// A document record; `IndexStore` makes these, tests and callers may too.
     public init(id: Int64, path: String, contentHash: String, format: ExtractedDocument.Format,
                 pageCount: Int?, chunkCount: Int, indexedAt: Date, title: String? = nil,
-                pipeline: Int = Indexer.pipelineVersion) {
+                pipeline: Int = Indexer.pipelineVersion, isCheckedForHiddenText: Bool = false) {
+        self.isCheckedForHiddenText = isCheckedForHiddenText
         self.title = title
         self.pipeline = pipeline
         self.id = id
@@ -90,12 +94,17 @@ public struct ChunkHit: Sendable, Equatable {
     /// When some of the chunk's pages were read with OCR, the lowest of their Tesseract
     /// mean confidences (0–100); `nil` when all its text came from the file itself.
     public var ocrConfidence: Int?
+    /// Whether one of the chunk's pages holds text drawn white or tiny (see
+    /// ``HiddenTextCount``), which a reader of the page would not see.
+    public var hasHiddenText: Bool
 
     /// A search result; `IndexStore` makes these, tests and callers may too.
     public init(chunkId: Int64, documentId: Int64, path: String, ordinal: Int, text: String,
                 pageStart: Int?, pageEnd: Int?, score: Double, byteStart: Int = 0,
-                section: String = "", isNavigation: Bool = false, ocrConfidence: Int? = nil) {
+                section: String = "", isNavigation: Bool = false, ocrConfidence: Int? = nil,
+                hasHiddenText: Bool = false) {
         self.ocrConfidence = ocrConfidence
+        self.hasHiddenText = hasHiddenText
         self.section = section
         self.isNavigation = isNavigation
         self.byteStart = byteStart

@@ -26,6 +26,9 @@ public struct IndexReport: Sendable, Equatable {
     /// Pages read with OCR, and the seconds spent drawing and reading them (part of `seconds`).
     public var ocrPages = 0
     public var ocrSeconds = 0.0
+    /// PDF pages found holding text drawn white or tiny (see ``HiddenTextCount``), in the
+    /// files this run stored or checked.
+    public var hiddenTextPages = 0
     /// The run was asked to stop before it had handled every file (and pruned nothing).
     public var interrupted = false
 
@@ -63,6 +66,8 @@ public final class Indexer {
     /// first or last line; pipeline 2 could drop such lines from inside a page's zone.
     /// 4: scanned PDF pages are read with OCR (a PDF with some scanned pages was stored
     /// with those pages empty).
+    /// (Counting white and tiny text on PDF pages, schema migration 5, did not change it: a
+    /// PDF stored before is checked by re-reading its text, without embedding it again.)
     public static let pipelineVersion = 4
 
     public let store: IndexStore
@@ -216,6 +221,9 @@ public final class Indexer {
             if existing.format == .email, let retried = try problemAttachments(ofMessageAt: path) {
                 attachments = try indexAttachments(ofMessageAt: path, retrying: retried, report: &report)
             }
+            if existing.format == .pdf, !existing.isCheckedForHiddenText {
+                report.hiddenTextPages += try checkHiddenText(of: existing)
+            }
             return .unchanged
         }
         // Renamed or moved: the same bytes are indexed under a path that is gone.
@@ -273,9 +281,11 @@ public final class Indexer {
         try store.replaceDocument(path: path, contentHash: hash, format: document.format,
                                   pageCount: pageCount, byteSize: byteSize, title: document.title,
                                   pageOffsets: document.format == .pdf ? document.pageOffsets : nil,
-                                  chunks: chunks, vectors: vectors, ocrConfidences: document.ocrConfidences)
+                                  chunks: chunks, vectors: vectors, ocrConfidences: document.ocrConfidences,
+                                  hiddenText: document.isCheckedForHiddenText ? document.hiddenTextPages : nil)
         report.pages += document.pages.count
         report.chunks += chunks.count
+        report.hiddenTextPages += document.hiddenTextPages.count
         return .indexed(chunks: chunks.count, pages: pageCount)
     }
 
@@ -297,6 +307,37 @@ public final class Indexer {
         options.ocrDotsPerInch = scans.dotsPerInch
         return try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
                                      options: options).extract(fileAt: path, scans: scans)
+    }
+
+    /// Checks an unchanged PDF indexed before docqa looked for white and tiny text, and
+    /// records what it finds; nothing is embedded again. This reads the file's text once
+    /// more (in the reader process when there is one), without OCR: a page read with OCR
+    /// keeps none of its text layer, so it is left out. A file that cannot be read now stays
+    /// unchecked; its state is still "unchanged".
+    /// - Returns: the number of pages found holding such text.
+    private func checkHiddenText(of document: StoredDocument) throws -> Int {
+        var options = extraction
+        options.ocr = .never
+        let extracted: ExtractedDocument
+        do throws(DocQAError) {
+            if let readerProcess {
+                extracted = try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
+                                                  options: options).extract(fileAt: document.path)
+            } else {
+                extracted = try DocumentExtractor.extract(fileAt: document.path)
+            }
+        } catch where error.code == .emptyDocument {
+            // No text layer at all (a scan): nothing hidden in it.
+            try store.recordHiddenText(path: document.path, pages: [:])
+            return 0
+        } catch {
+            return 0
+        }
+        guard extracted.isCheckedForHiddenText else { return 0 }
+        let readByOCR = Set(try store.ocrPages().filter { $0.path == document.path }.map(\.page))
+        let pages = extracted.hiddenTextPages.filter { !readByOCR.contains($0.key) }
+        try store.recordHiddenText(path: document.path, pages: pages)
+        return pages.count
     }
 
     /// Removes indexed documents inside the named folders (or named files) that are gone

@@ -36,7 +36,7 @@ public final class PDFPage {
     ///
     /// poppler returns all text drawn on the page, including text drawn invisibly
     /// (render mode 3, as OCR layers do) or in white; text placed outside the page is
-    /// left out.
+    /// left out. ``hiddenText(in:)`` counts the white and tiny part of it.
     public var text: String {
         takeGLibString(poppler_page_get_text(handle))
     }

@@ -96,6 +96,18 @@ write("hidden-text.pdf", pdf([
     + text(["The off-page word is offpage-marker."], x=900, y=900),
 ]))
 
+# White and tiny text on the right pages, next to what must not be flagged: page 1 has
+# plain and light gray text, page 2 near-white text (96% in each channel), page 3 text of
+# 1.5 points. The hidden-text tests count their non-blank characters.
+write("hidden-text-pages.pdf", pdf([
+    text(["Page one of the fixture is plain.", "The distinctive word is alpha-marker."])
+    + text(["The gray word is gray-marker."], y=600, rgb=(0.8, 0.8, 0.8)),
+    text(["Page two of the fixture.", "The distinctive word is bravo-marker."])
+    + text(["The pale word is pale-marker."], y=600, rgb=(0.96, 0.96, 0.96)),
+    text(["Page three of the fixture.", "The distinctive word is charlie-marker."])
+    + text(["The small word is small-marker."], y=600, size=1.5),
+]))
+
 # Text files.
 write("utf8.txt", "Café au lait costs 3 €.\n日本語のテキスト。\nParty time 🎉 done.\n"
       .encode("utf-8"))
