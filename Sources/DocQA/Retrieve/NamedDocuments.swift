@@ -38,7 +38,7 @@ public struct NamedDocuments: Sendable, Equatable {
         // Only names that hold a candidate word somewhere are split into words: splitting
         // every document's name for every question cost most of a search at a few
         // thousand documents (Benchmarks/scale).
-        let lowered = documents.map { nameText(of: $0).lowercased() }
+        let lowered = documents.map { searchableName(of: $0) }
         var names = [Set<String>?](repeating: nil, count: documents.count)
         func name(_ index: Int) -> Set<String> {
             if let known = names[index] { return known }
@@ -52,9 +52,7 @@ public struct NamedDocuments: Sendable, Equatable {
         var votes = [Int](repeating: 0, count: documents.count)
         var words: [String] = []
         for word in candidates {
-            let owners = documents.indices.filter {
-                lowered[$0].utf8.firstRange(of: word.utf8) != nil && name($0).contains(word)
-            }
+            let owners = documents.indices.filter { contains(lowered[$0], word) && name($0).contains(word) }
             guard !owners.isEmpty, owners.count <= mostOwners else { continue }
             let counts = try textChunkCounts(word)
             let ownerIDs = Set(owners.map { documents[$0].id })
@@ -104,6 +102,28 @@ public struct NamedDocuments: Sendable, Equatable {
     private static func nameText(of document: StoredDocument) -> String {
         let file = URL(fileURLWithPath: document.path).deletingPathExtension().lastPathComponent
         return file + "\n" + (document.title ?? "")
+    }
+
+    /// Lower-cased text that holds every word of `nameTerms(of: document)` (and a little
+    /// more: the extension), made without `URL`, which is slow next to the rest.
+    private static func searchableName(of document: StoredDocument) -> String {
+        let file = document.path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        return (file + "\n" + (document.title ?? "")).lowercased()
+    }
+
+    /// Whether `text` holds `word`'s bytes anywhere.
+    private static func contains(_ text: String, _ word: String) -> Bool {
+        var text = text, word = word
+        return text.withUTF8 { haystack in
+            word.withUTF8 { needle in
+                guard let first = needle.first else { return true }
+                guard needle.count <= haystack.count else { return false }
+                for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+                    if memcmp(haystack.baseAddress! + start, needle.baseAddress!, needle.count) == 0 { return true }
+                }
+                return false
+            }
+        }
     }
 
     /// Version-like numbers of `text`, normalised ("2.0" → "2").
