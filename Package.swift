@@ -18,7 +18,12 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib",
                        providers: [.apt(["libpoppler-glib-dev"])]),
-        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract",
+        // Leptonica's pkg-config file gives the include folder Tesseract's C API needs;
+        // the module map links libtesseract itself. Tesseract's own file would also link
+        // docqa to libcurl and libarchive, which docqa never calls (libtesseract loads
+        // what it needs), and would make the package depend on whichever libcurl variant
+        // the build machine's -dev package points to.
+        .systemLibrary(name: "CTesseract", pkgConfig: "lept",
                        providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng"])]),
         // libcsv ships no pkg-config file; its header and library are on the default paths.
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
