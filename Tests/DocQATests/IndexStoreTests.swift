@@ -292,6 +292,38 @@ struct IndexStoreTests {
         }
     }
 
+    /// Words in half or more of the chunks (which BM25 gives no weight) are searched for
+    /// only when the other words give too few hits, so the hits are the whole query's:
+    /// the chunk with the rare word first, then those with only common words; and the
+    /// word counts follow a change to the index.
+    @Test func keywordSearchSkipsCommonWordsOnlyWhenItChangesNothing() throws {
+        try withTemporaryFolder { folder throws in
+            let store = try makeStore(in: folder)
+            try store.replaceDocument(path: "lease.pdf", contentHash: "l", format: .pdf, pageCount: 3,
+                                      chunks: chunks(["The landlord may terminate the lease.",
+                                                      "The rent is due on the first day.",
+                                                      "The tenant keeps the garden."]),
+                                      vectors: axisVectors(3))
+            try store.replaceDocument(path: "memo.txt", contentHash: "m", format: .text, pageCount: nil,
+                                      chunks: chunks(["Notes on the harbour office."]),
+                                      vectors: axisVectors(1))
+            let rent = "The rent is due on the first day."
+            #expect(try store.keywordSearch("the rent", limit: 1).map(\.text) == [rent])
+            let all = try store.keywordSearch("the rent", limit: 10)
+            #expect(all.count == 4 && all.first?.text == rent)
+            #expect(try store.keywordSearch("the", limit: 10).count == 4)
+            #expect(try store.chunkFrequency(of: "the") == 4 && store.chunkFrequency(of: "rent") == 1)
+
+            try store.replaceDocument(path: "notes.txt", contentHash: "n", format: .text, pageCount: nil,
+                                      chunks: chunks(["Notes, more notes."]), vectors: axisVectors(1))
+            try store.replaceDocument(path: "more.txt", contentHash: "o", format: .text, pageCount: nil,
+                                      chunks: chunks(["Notes again."]), vectors: axisVectors(1))
+            #expect(try store.chunkFrequency(of: "notes") == 3)
+            #expect(try store.keywordSearch("notes rent", limit: 1).map(\.text) == [rent])
+            #expect(try store.keywordSearch("notes rent", limit: 10).count == 4)
+        }
+    }
+
     /// Text that would be FTS5 syntax is treated as plain words: no error, no crash.
     @Test(arguments: ["\"NEAR( AND *", "'", ")", "", "   ", "\"", "*", "NOT", "AND OR NOT",
                       "text:rent", "^rent", "-rent", "rent OR", "{rent}", "NEAR(rent day, 2)",

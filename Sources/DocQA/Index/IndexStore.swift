@@ -589,12 +589,12 @@ public final class IndexStore {
     ///
     /// `documents`, when given, limits the search to the chunks of those documents.
     ///
-    /// Words found in half or more of all chunks are left out (unless every word is):
-    /// BM25 gives them no weight, since FTS5 raises an inverse document frequency at or
-    /// below zero to one millionth, yet each would have every chunk that holds it scored
-    /// and sorted. Leaving them out changes no ranking among chunks that match another
-    /// word, drops chunks that match only such words, and on a 10,000-page index made
-    /// the search several times faster (BENCHMARKS.md, "Case-file scale").
+    /// Words found in half or more of all chunks are searched for only when the other
+    /// words give fewer than `limit` hits: BM25 gives them no weight, since FTS5 raises an
+    /// inverse document frequency at or below zero to one millionth, yet each would have
+    /// every chunk that holds it scored and sorted. The hits are those of the whole
+    /// query (to within those millionths); on a 10,000-page index, questions were answered
+    /// several times faster (BENCHMARKS.md, "Retrieval at 10,000 pages").
     ///
     /// - Returns: `[]` when `text` has no words or `limit` is not positive.
     public func keywordSearch(_ text: String, limit: Int, in documents: Set<Int64>? = nil) throws -> [ChunkHit] {
@@ -603,7 +603,24 @@ public final class IndexStore {
         guard !words.isEmpty else { return [] }
         let (chunks, counts) = try chunkCounts(of: words)
         let weighted = words.filter { 2 * counts[$0.lowercased(), default: 0] < chunks }
-        let query = Self.ftsQuery(words: weighted.isEmpty ? words : weighted)
+        guard !weighted.isEmpty, weighted.count < words.count else {
+            return try keywordHits(Self.ftsQuery(words: words), limit: limit, in: documents)
+        }
+        var hits = try keywordHits(Self.ftsQuery(words: weighted), limit: limit, in: documents)
+        if hits.count < limit {
+            // Too few chunks hold the other words: those that hold only common ones follow,
+            // in the whole query's order (their scores are next to nothing), as before.
+            let found = Set(hits.map(\.chunkId))
+            for hit in try keywordHits(Self.ftsQuery(words: words), limit: limit, in: documents)
+            where hits.count < limit && !found.contains(hit.chunkId) {
+                hits.append(hit)
+            }
+        }
+        return hits
+    }
+
+    /// The `limit` best chunks for the FTS5 `query` by BM25 (see `keywordSearch`).
+    private func keywordHits(_ query: String, limit: Int, in documents: Set<Int64>?) throws -> [ChunkHit] {
         // Rank and cut inside the subquery, then join: joining every match's row (text
         // included) before sorting costs about twice as much on large indexes.
         let statement = try db.prepare("""
