@@ -151,6 +151,7 @@ enum JSONOutput {
                     ("pageStart", .optional(source.chunk.pageStart)),
                     ("pageEnd", .optional(source.chunk.pageEnd)),
                     ("chunkId", .int(Int(source.chunk.chunkId))),
+                    ("hiddenText", .bool(source.chunk.hasHiddenText)),
                     ("stale", .bool(stale.contains(source.chunk.path))),
                     ("text", .string(source.text)),
                 ])

@@ -125,7 +125,7 @@ extension ModelBackedTests {
             #expect((1...3).contains(sources.count), "one source per retrieved chunk with evidence: \(result)")
             var sourcesByNumber: [Int: [String: Any]] = [:]
             for (offset, source) in sources.enumerated() {
-                #expect(Set(source.keys) == ["source", "path", "pageStart", "pageEnd", "chunkId", "stale", "text"])
+                #expect(Set(source.keys) == ["source", "path", "pageStart", "pageEnd", "chunkId", "hiddenText", "stale", "text"])
                 #expect(source["source"] as? Int == offset + 1)
                 #expect(Repository.caseFileDocuments.contains(source["path"] as? String ?? ""))
                 _ = try pageField(source, "pageStart")

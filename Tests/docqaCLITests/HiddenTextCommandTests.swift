@@ -57,6 +57,18 @@ extension ModelBackedTests {
             #expect(pale["hiddenText"] as? Bool == true, "\(search)")
             let plain = hits.filter { ($0["path"] as? String)?.hasSuffix("/three-pages.pdf") == true }
             #expect(!plain.isEmpty && plain.allSatisfy { $0["hiddenText"] as? Bool == false }, "\(search)")
+
+            // `ask --json` marks its sources as `search` marks the same passages.
+            let ask = try await ChildProcess.docqa(["ask", "What is the pale-marker distinctive word?", "--index", index,
+                                                    "--json", "--max-tokens", "16"], in: folder,
+                                                   timeout: ChildProcess.modelTimeout)
+            #expect(ask.status == 0, "\(ask)")
+            let sources = try jsonObjects(try jsonObject(ask.stdout), "sources")
+            #expect(sources.contains { $0["hiddenText"] as? Bool == true }, "\(ask)")
+            for source in sources {
+                guard let hit = hits.first(where: { $0["chunkId"] as? Int == source["chunkId"] as? Int }) else { continue }
+                #expect(source["hiddenText"] as? Bool == hit["hiddenText"] as? Bool, "\(ask)")
+            }
         }
     }
 }
