@@ -178,6 +178,11 @@ private let exhibit = Repository.caseFile + "/inspection-report-scan.pdf"
             #expect(try store.ocrPages() == [OCRPage(path: "/m/a.pdf", page: 2, confidence: 91),
                                              OCRPage(path: "/m/a.pdf", page: 3, confidence: 42)])
             #expect(try store.ocrPages(below: IndexStore.ocrConfidenceFloor) == [OCRPage(path: "/m/a.pdf", page: 3, confidence: 42)])
+            try store.replaceDocument(path: "/m/b.pdf", contentHash: "h2", format: .pdf, pageCount: 1,
+                                      chunks: [chunks[0]], vectors: [[1, 0]], ocrConfidences: [1: 77])
+            #expect(try store.ocrPages(of: "/m/b.pdf") == [OCRPage(path: "/m/b.pdf", page: 1, confidence: 77)])
+            #expect(try store.ocrPages(of: "/m/a.pdf").map(\.page) == [2, 3])
+            try store.removeDocument(atPath: "/m/b.pdf")
             let hits = try store.keywordSearch("quillfeather", limit: 5)
             #expect(Dictionary(uniqueKeysWithValues: hits.map { ($0.ordinal, $0.ocrConfidence) }) == [0: nil, 1: 42])
             let nearest = try store.nearestChunks(to: [0, 1], limit: 1)

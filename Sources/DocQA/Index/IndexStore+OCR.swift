@@ -42,15 +42,16 @@ extension IndexStore {
         }
     }
 
-    /// Every page read with OCR (or, with `below`, those whose confidence is under it),
-    /// ordered by path and page.
-    public func ocrPages(below floor: Int? = nil) throws -> [OCRPage] {
+    /// Every page read with OCR (or, with `below`, those whose confidence is under it; with
+    /// `path`, those of the document indexed under it), ordered by path and page.
+    public func ocrPages(below floor: Int? = nil, of path: String? = nil) throws -> [OCRPage] {
         let statement = try db.prepare("""
             SELECT d.path, o.page, o.confidence FROM ocr_pages AS o JOIN documents AS d ON d.id = o.document_id
-            WHERE ?1 IS NULL OR o.confidence < ?1
+            WHERE (?1 IS NULL OR o.confidence < ?1) AND (?2 IS NULL OR d.path = ?2)
             ORDER BY d.path, o.page
             """)
         try statement.bind(floor, at: 1)
+        try statement.bind(path, at: 2)
         var pages: [OCRPage] = []
         while try statement.step() {
             pages.append(OCRPage(path: statement.string(at: 0), page: statement.int(at: 1),

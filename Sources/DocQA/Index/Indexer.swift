@@ -301,10 +301,16 @@ public final class Indexer {
         let willRead = scans.willRead
         defer { scans.willRead = willRead }
         if let shown { scans.willRead = { _, page, pageCount in willRead(shown, page, pageCount) } }
+        return try read(path, scans: scans)
+    }
+
+    /// The file's text, in the reader process when there is one, else in process; scanned
+    /// pages are read with OCR under `scans`'s policy, or not at all when it is `nil`.
+    private func read(_ path: String, scans: ScannedPageReader?) throws(DocQAError) -> ExtractedDocument {
         guard let readerProcess else { return try DocumentExtractor.extract(fileAt: path, scans: scans) }
         var options = extraction
-        options.ocr = scans.policy
-        options.ocrDotsPerInch = scans.dotsPerInch
+        options.ocr = scans?.policy ?? .never
+        if let scans { options.ocrDotsPerInch = scans.dotsPerInch }
         return try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
                                      options: options).extract(fileAt: path, scans: scans)
     }
@@ -316,16 +322,9 @@ public final class Indexer {
     /// unchecked; its state is still "unchanged".
     /// - Returns: the number of pages found holding such text.
     private func checkHiddenText(of document: StoredDocument) throws -> Int {
-        var options = extraction
-        options.ocr = .never
         let extracted: ExtractedDocument
         do throws(DocQAError) {
-            if let readerProcess {
-                extracted = try IsolatedExtractor(executable: readerProcess.executable, arguments: readerProcess.arguments,
-                                                  options: options).extract(fileAt: document.path)
-            } else {
-                extracted = try DocumentExtractor.extract(fileAt: document.path)
-            }
+            extracted = try read(document.path, scans: nil)
         } catch where error.code == .emptyDocument {
             // No text layer at all (a scan): nothing hidden in it.
             try store.recordHiddenText(path: document.path, pages: [:])
@@ -334,7 +333,7 @@ public final class Indexer {
             return 0
         }
         guard extracted.isCheckedForHiddenText else { return 0 }
-        let readByOCR = Set(try store.ocrPages().filter { $0.path == document.path }.map(\.page))
+        let readByOCR = Set(try store.ocrPages(of: document.path).map(\.page))
         let pages = extracted.hiddenTextPages.filter { !readByOCR.contains($0.key) }
         try store.recordHiddenText(path: document.path, pages: pages)
         return pages.count
