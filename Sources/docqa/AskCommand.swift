@@ -83,7 +83,7 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk], stale: Set<String>
             for hit in closest.prefix(3) {
                 let snippet = hit.chunk.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
                 print("  \(location(hit.chunk.path, hit.chunk.pageStart, hit.chunk.pageEnd))  "
-                      + (stale.contains(hit.chunk.path) ? "(\(staleNote)) " : "")
+                      + (stale.contains(hit.chunk.path) ? "(\(FileState.staleNote)) " : "")
                       + terminalSafe(String(snippet.prefix(160))) + (snippet.count > 160 ? "…" : ""))
             }
         }
@@ -98,7 +98,7 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk], stale: Set<String>
         var notes: [String] = []
         if citation.kind == .matched { notes.append("not cited by the model; the closest matching source") }
         if !citation.supported { notes.append("its wording does not match the answer") }
-        if stale.contains(citation.path) { notes.append(staleNote) }
+        if stale.contains(citation.path) { notes.append(FileState.staleNote) }
         let note = notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")"
         print("  [\(citation.source)] \(location(citation.path, citation.pageStart, citation.pageEnd))\(note)")
     }
@@ -115,10 +115,6 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk], stale: Set<String>
         print("\nCaution: docqa could not match this answer to the text of its sources. Read the passages (docqa search) before relying on it.")
     }
 }
-
-/// Said of a source whose file changed and then failed to index: what is shown is the
-/// version indexed before.
-let staleNote = FileState.staleNote
 
 /// A file path on one line: line breaks, tabs and other control characters written as
 /// escapes (`\n`, `\t`, `\u{1b}`), so a file named with a line break cannot split or

@@ -47,7 +47,7 @@ struct SearchCommand: ParsableCommand {
                 let ocr = hit.ocrConfidence.map { ", read by OCR, confidence \($0)" } ?? ""
                 let hidden = hit.hasHiddenText ? ", page has white or tiny text" : ""
                 print("\(rank + 1). \(location(hit.path, hit.pageStart, hit.pageEnd))  (score \(String(format: "%.4f", result.score))\(ocr)\(hidden))"
-                      + (stale.contains(hit.path) ? "  (\(staleNote))" : ""))
+                      + (stale.contains(hit.path) ? "  (\(FileState.staleNote))" : ""))
                 // A file without pages (Word, HTML, email, text) is placed by its headings.
                 if hit.pageStart == nil, !hit.section.isEmpty { print("   in: \(terminalSafe(hit.section))") }
                 let snippet = hit.text.split(whereSeparator: \.isNewline).joined(separator: " ")

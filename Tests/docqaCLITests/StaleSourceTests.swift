@@ -5,11 +5,12 @@ import Testing
 /// What `search`, `ask` and `remove` say about documents whose file has moved on.
 @Suite("docqa stale sources and remove --json")
 struct StaleSourceTests {
-    /// A file indexed, then changed into one that cannot be indexed: its earlier version
-    /// is still found, and `search` (text and JSON) and `ask` (text and JSON, the fast
-    /// chat model) mark it stale wherever they show it; a current document is not marked.
-    @Test func staleSourcesAreFlagged() async throws {
-        try DefaultModels.require()
+    /// What docqa says of a stale source.
+    static let staleNote = "stale: the file has changed and could not be indexed again; this is its earlier version"
+
+    /// An index of two notes, `note.txt` then changed into bytes that cannot be indexed, so
+    /// that its earlier version stays searchable and stale; `other.txt` stays current.
+    static func indexWithStaleNote() async throws -> (folder: TestFolder, note: String, other: String, index: String) {
         let folder = try TestFolder()
         let note = try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
         let other = try folder.write("docs/other.txt", "The Quillfeather warehouse closes at six in the evening.")
@@ -19,12 +20,20 @@ struct StaleSourceTests {
         try Data([0x43, 0x61, 0x66, 0xE9]).write(to: URL(fileURLWithPath: note))  // Latin-1, not UTF-8
         let failed = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
         try #require(failed.status == 1, "\(failed)")
+        return (folder, note, other, index)
+    }
 
-        let note1 = "stale: the file has changed and could not be indexed again; this is its earlier version"
+    /// A file indexed, then changed into one that cannot be indexed: its earlier version
+    /// is still found, and `search` (text and JSON) and `ask` (text and JSON, the fast
+    /// chat model) mark it stale wherever they show it; a current document is not marked.
+    @Test func staleSourcesAreFlagged() async throws {
+        try DefaultModels.require()
+        let (folder, note, other, index) = try await Self.indexWithStaleNote()
+
         let search = try await ChildProcess.docqa(["search", "Quillfeather warehouse opens", "--index", index], in: folder)
         #expect(search.status == 0, "\(search)")
         let lines = search.stdout.split(separator: "\n")
-        #expect(lines.contains { $0.contains(note) && $0.hasSuffix("(\(note1))") }, "\(search)")
+        #expect(lines.contains { $0.contains(note) && $0.hasSuffix("(\(Self.staleNote))") }, "\(search)")
         #expect(lines.contains { $0.contains(other) && !$0.contains("stale") }, "\(search)")
         let json = try await ChildProcess.docqa(["search", "Quillfeather warehouse opens", "--index", index, "--json"], in: folder)
         let results = try jsonObjects(try jsonObject(json.stdout), "results")
@@ -35,7 +44,7 @@ struct StaleSourceTests {
         let ask = try await ChildProcess.docqa(["ask", question, "--index", index, "--model", "smollm2-135m"],
                                                in: folder, timeout: ChildProcess.modelTimeout)
         #expect(ask.status == 0, "\(ask)")
-        #expect(ask.stdout.split(separator: "\n").contains { $0.contains(note) && $0.contains(note1) }, "\(ask)")
+        #expect(ask.stdout.split(separator: "\n").contains { $0.contains(note) && $0.contains(Self.staleNote) }, "\(ask)")
         let askJSON = try await ChildProcess.docqa(["ask", question, "--index", index, "--model", "smollm2-135m", "--json"],
                                                    in: folder, timeout: ChildProcess.modelTimeout)
         let sources = try jsonObjects(try jsonObject(askJSON.stdout), "sources")
@@ -54,17 +63,8 @@ struct StaleSourceTests {
     /// same command resumes it without asking again and the CSV still marks the document.
     @Test func batchMarksStaleSources() async throws {
         try DefaultModels.require(chat: true)
-        let folder = try TestFolder()
-        let note = try folder.write("docs/note.txt", "The Quillfeather warehouse opens at nine in the morning.")
-        let other = try folder.write("docs/other.txt", "The Quillfeather warehouse closes at six in the evening.")
-        let index = folder.file("x.sqlite")
-        let built = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
-        try #require(built.status == 0, "\(built)")
-        try Data([0x43, 0x61, 0x66, 0xE9]).write(to: URL(fileURLWithPath: note))  // Latin-1, not UTF-8
-        let failed = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
-        try #require(failed.status == 1, "\(failed)")
+        let (folder, note, other, index) = try await Self.indexWithStaleNote()
         let questions = try folder.write("questions.txt", "When does the Quillfeather warehouse open in the morning?\n")
-        let staleNote = "stale: the file has changed and could not be indexed again; this is its earlier version"
         func batch(_ out: String) async throws -> CommandResult {
             try await ChildProcess.docqa(["batch", questions, "--out", folder.file(out), "--index", index],
                                          in: folder, timeout: ChildProcess.modelTimeout)
@@ -95,12 +95,12 @@ struct StaleSourceTests {
         var rows = try await csvRows()
         try #require(rows.count == 2, "\(rows)")
         #expect(rows[1][4].contains("note.txt (stale)") && !rows[1][4].contains("other.txt (stale)"), "\(rows[1])")
-        #expect(rows[1][6] == "note.txt: \(staleNote).", "\(rows[1])")
+        #expect(rows[1][6] == "note.txt: \(Self.staleNote).", "\(rows[1])")
 
         let markdown = try await batch("answers.md")
         #expect(markdown.status == 0 && markdown.stdout.contains("1 already in the file"), "\(markdown)")
         let report = try String(contentsOfFile: folder.file("answers.md"), encoding: .utf8)
-        #expect(report.contains("note.txt (\(staleNote))"), "\(report)")
+        #expect(report.contains("note.txt (\(Self.staleNote))"), "\(report)")
 
         // As a file written before the marks were recorded.
         let unmarked = try String(contentsOfFile: journal, encoding: .utf8).replacingOccurrences(of: "\"stale\":true,", with: "")
@@ -110,7 +110,7 @@ struct StaleSourceTests {
         #expect(resumed.status == 0 && resumed.stdout.contains("0 answered, 0 not found, 0 failed, 1 already in the file"),
                 "\(resumed)")
         rows = try await csvRows()
-        #expect(rows.count == 2 && rows[1][4].contains("note.txt (stale)") && rows[1][6] == "note.txt: \(staleNote).", "\(rows)")
+        #expect(rows.count == 2 && rows[1][4].contains("note.txt (stale)") && rows[1][6] == "note.txt: \(Self.staleNote).", "\(rows)")
     }
 
     /// `remove --json` lists what it removed and the paths with nothing indexed, and exits
