@@ -11,10 +11,11 @@ struct EvalCommand: ParsableCommand {
             "sources":[{"file","page"}]}, with "answer": null for questions no document \
             answers (the format of samples/questions.jsonl). Files match as path suffixes.
 
-            Retrieval: recall@1, @5 and @10 and MRR, at file and at page level, over the \
-            answerable questions. With --answers: answers that contain the expected text, \
-            unanswerable questions declined, answerable ones wrongly declined, citations \
-            supported, and median timings. It measures; it exits 0 whatever the scores.
+            Retrieval: recall@1, @5 and @10 and MRR, at file and page level and for \
+            passages that hold the expected text, over the answerable questions. With \
+            --answers: answers that contain the expected text, unanswerable questions \
+            declined, answerable ones wrongly declined, citations supported, and median \
+            timings. It measures; it exits 0 whatever the scores.
 
             Example: docqa eval samples/questions.jsonl --index samples --answers
             """
@@ -119,6 +120,9 @@ struct EvalCommand: ParsableCommand {
                          scores.fileRecall(at: 10), scores.fileMRR))
             print(String(format: "  page   %5.2f  %5.2f  %5.2f  %5.2f", scores.pageRecall(at: 1), scores.pageRecall(at: 5),
                          scores.pageRecall(at: 10), scores.pageMRR))
+            print(String(format: "  answer %5.2f  %5.2f  %5.2f  %5.2f", scores.passageRecall(at: 1), scores.passageRecall(at: 5),
+                         scores.passageRecall(at: 10), scores.passageMRR))
+            print("  (answer: a passage in the right place that holds the expected text)")
             if answers { tally.printTable() }
         }
     }
@@ -128,9 +132,11 @@ struct EvalCommand: ParsableCommand {
         for k in RetrievalScores.cutoffs {
             members.append(("fileRecallAt\(k)", .double(scores.fileRecall(at: k))))
             members.append(("pageRecallAt\(k)", .double(scores.pageRecall(at: k))))
+            members.append(("passageRecallAt\(k)", .double(scores.passageRecall(at: k))))
         }
         members.append(("fileMRR", .double(scores.fileMRR)))
         members.append(("pageMRR", .double(scores.pageMRR)))
+        members.append(("passageMRR", .double(scores.passageMRR)))
         return .object(members)
     }
 }

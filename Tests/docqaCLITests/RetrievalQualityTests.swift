@@ -68,7 +68,8 @@ extension ModelBackedTests {
             #expect(weighted > keyword, "weighted \(weighted), keyword \(keyword)")
         }
 
-        /// The readable table: recall at 1, 5 and 10 and MRR, for files and pages.
+        /// The readable table: recall at 1, 5 and 10 and MRR, for files, pages and passages
+        /// that hold the expected text.
         @Test func evalPrintsATable() async throws {
             let index = try await EvaluationIndex.shared.path()
             let folder = try TestFolder()
@@ -78,9 +79,11 @@ extension ModelBackedTests {
             #expect(result.status == 0, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
             #expect(lines.first == "Retrieval over 74 answerable questions (of 86):", "\(result)")
-            #expect(lines.count == 4, "\(result)")
+            #expect(lines.count == 6, "\(result)")
             #expect(lines.dropFirst(2).first?.hasPrefix("  file ") == true, "\(result)")
-            #expect(lines.last?.hasPrefix("  page ") == true, "\(result)")
+            #expect(lines.dropFirst(3).first?.hasPrefix("  page ") == true, "\(result)")
+            #expect(lines.dropFirst(4).first?.hasPrefix("  answer ") == true, "\(result)")
+            #expect(lines.last?.hasPrefix("  (answer: ") == true, "\(result)")
         }
     }
 }

@@ -95,8 +95,13 @@ public struct RetrievalScores: Sendable, Equatable {
     public var questions = 0
     public var fileHits: [Int: Int] = [:]   // k → questions with the right file in the top k
     public var pageHits: [Int: Int] = [:]
+    /// k → questions with a passage in the top k that is in the right place and holds the
+    /// expected text: stricter than the page for files without pages, where the page
+    /// check is only the file.
+    public var passageHits: [Int: Int] = [:]
     public var fileReciprocalRanks = 0.0
     public var pageReciprocalRanks = 0.0
+    public var passageReciprocalRanks = 0.0
 
     public static let cutoffs = [1, 5, 10]
 
@@ -109,16 +114,24 @@ public struct RetrievalScores: Sendable, Equatable {
         let pageRank = ranking.firstIndex {
             question.matchesPage(path: $0.chunk.path, pageStart: $0.chunk.pageStart, pageEnd: $0.chunk.pageEnd)
         }.map { $0 + 1 }
+        let passageRank = ranking.firstIndex {
+            question.matchesPage(path: $0.chunk.path, pageStart: $0.chunk.pageStart, pageEnd: $0.chunk.pageEnd)
+                && question.isAnsweredBy($0.chunk.text)
+        }.map { $0 + 1 }
         for k in Self.cutoffs {
             if let rank = fileRank, rank <= k { fileHits[k, default: 0] += 1 }
             if let rank = pageRank, rank <= k { pageHits[k, default: 0] += 1 }
+            if let rank = passageRank, rank <= k { passageHits[k, default: 0] += 1 }
         }
         fileReciprocalRanks += fileRank.map { 1 / Double($0) } ?? 0
         pageReciprocalRanks += pageRank.map { 1 / Double($0) } ?? 0
+        passageReciprocalRanks += passageRank.map { 1 / Double($0) } ?? 0
     }
 
     public func fileRecall(at k: Int) -> Double { questions == 0 ? 0 : Double(fileHits[k] ?? 0) / Double(questions) }
     public func pageRecall(at k: Int) -> Double { questions == 0 ? 0 : Double(pageHits[k] ?? 0) / Double(questions) }
     public var fileMRR: Double { questions == 0 ? 0 : fileReciprocalRanks / Double(questions) }
     public var pageMRR: Double { questions == 0 ? 0 : pageReciprocalRanks / Double(questions) }
+    public func passageRecall(at k: Int) -> Double { questions == 0 ? 0 : Double(passageHits[k] ?? 0) / Double(questions) }
+    public var passageMRR: Double { questions == 0 ? 0 : passageReciprocalRanks / Double(questions) }
 }
