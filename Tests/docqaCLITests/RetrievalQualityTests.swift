@@ -52,10 +52,14 @@ extension ModelBackedTests {
             #expect((real["pageRecallAt5"] ?? 0) >= 0.95, "\(real)")
             #expect((real["fileRecallAt5"] ?? 0) >= 0.98, "\(real)")
             #expect((real["pageMRR"] ?? 0) >= 0.88, "\(real)")
+            // The passage that holds the expected text, not only its page (0.80 and 0.55
+            // when this was written, BENCHMARKS.md "The passage, not only the page").
+            #expect((real["passageRecallAt5"] ?? 0) >= 0.77, "\(real)")
             let hard = try await scores("questions-hard.jsonl", ranking: "weighted")
             #expect((hard["pageRecallAt5"] ?? 0) >= 0.82, "\(hard)")
             #expect((hard["fileRecallAt5"] ?? 0) >= 0.93, "\(hard)")
             #expect((hard["pageMRR"] ?? 0) >= 0.68, "\(hard)")
+            #expect((hard["passageRecallAt5"] ?? 0) >= 0.50, "\(hard)")
         }
 
         /// The chosen default beats each search alone (page MRR) on both sets.
