@@ -111,13 +111,11 @@ public struct RetrievalScores: Sendable, Equatable {
     public mutating func add(_ question: EvaluationQuestion, ranking: [RetrievedChunk]) {
         questions += 1
         let fileRank = ranking.firstIndex { question.matchesFile($0.chunk.path) }.map { $0 + 1 }
-        let pageRank = ranking.firstIndex {
-            question.matchesPage(path: $0.chunk.path, pageStart: $0.chunk.pageStart, pageEnd: $0.chunk.pageEnd)
-        }.map { $0 + 1 }
-        let passageRank = ranking.firstIndex {
-            question.matchesPage(path: $0.chunk.path, pageStart: $0.chunk.pageStart, pageEnd: $0.chunk.pageEnd)
-                && question.isAnsweredBy($0.chunk.text)
-        }.map { $0 + 1 }
+        func inPlace(_ hit: RetrievedChunk) -> Bool {
+            question.matchesPage(path: hit.chunk.path, pageStart: hit.chunk.pageStart, pageEnd: hit.chunk.pageEnd)
+        }
+        let pageRank = ranking.firstIndex(where: inPlace).map { $0 + 1 }
+        let passageRank = ranking.firstIndex { inPlace($0) && question.isAnsweredBy($0.chunk.text) }.map { $0 + 1 }
         for k in Self.cutoffs {
             if let rank = fileRank, rank <= k { fileHits[k, default: 0] += 1 }
             if let rank = pageRank, rank <= k { pageHits[k, default: 0] += 1 }
