@@ -11,6 +11,7 @@ Standard library only, plus `pdftoppm` from poppler-utils (Scripts/bootstrap ins
     /usr/bin/python3 Scripts/make-scanned-pdf.py scan IN.pdf OUT.pdf [--pages 2,3]
         [--dpi 200] [--angle 0.6] [--noise 0.004] [--bilevel] [--seed 1]
         [--stamp "EXHIBIT 12"]   # a line of real text on every page, as a Bates stamp
+        [--stamp-size 8]         # its size in points (under 2 counts as tiny, hidden text)
 
 How a page is degraded, deterministically for a given --seed: `pdftoppm -gray -r DPI`
 draws it; the image is turned by --angle degrees (two shears, no interpolation); gray
@@ -224,7 +225,7 @@ def pack_bits(width, height, pixels):
     return out
 
 
-def scanned_page(source_pdf, page, dpi, angle, noise, bilevel, rng, stamp):
+def scanned_page(source_pdf, page, dpi, angle, noise, bilevel, rng, stamp, stamp_size):
     width, height, pixels = render_gray(source_pdf, page, dpi)
     pixels = rotate(width, height, pixels, angle)
     pixels = add_noise(pixels, rng, noise)
@@ -234,14 +235,15 @@ def scanned_page(source_pdf, page, dpi, angle, noise, bilevel, rng, stamp):
         data, bits = pixels, 8
     content = b"q 612 0 0 792 0 0 cm /Im0 Do Q"
     if stamp:
-        content += b"\nBT /F1 8 Tf 430 20 Td " + pdf_string(stamp).encode("latin-1") + b" Tj ET"
+        content += (b"\nBT /F1 %g Tf 430 20 Td " % stamp_size) + pdf_string(stamp).encode("latin-1") + b" Tj ET"
     return content, (width, height, bits, zlib.compress(bytes(data), 9))
 
 
-def scan(source_pdf, output, pages, dpi=200, angle=0.6, noise=0.004, bilevel=False, seed=1, stamp=None):
+def scan(source_pdf, output, pages, dpi=200, angle=0.6, noise=0.004, bilevel=False, seed=1, stamp=None,
+         stamp_size=8):
     rng = random.Random(seed)
     write_pdf(output, [scanned_page(source_pdf, p, dpi, angle if i % 2 == 0 else -angle * 0.7, noise,
-                                    bilevel, rng, stamp) for i, p in enumerate(pages)])
+                                    bilevel, rng, stamp, stamp_size) for i, p in enumerate(pages)])
 
 
 def page_count(pdf):
@@ -276,6 +278,8 @@ def main(argv):
                 settings[name[2:]] = int(value)
             elif name in ("--angle", "--noise"):
                 settings[name[2:]] = float(value)
+            elif name == "--stamp-size":
+                settings["stamp_size"] = float(value)
             elif name == "--stamp":
                 settings["stamp"] = value
             else:

@@ -175,4 +175,47 @@ struct HiddenTextTests {
             #expect(try store.db.string("PRAGMA integrity_check") == "ok")
         }
     }
+
+    /// A scanned page whose text layer holds tiny text (a 1.5-point Bates stamp) is read
+    /// with OCR, so what is indexed is the OCR text, not the layer: neither indexing nor
+    /// the check of an upgraded schema-4 index flags it, while the same run flags the
+    /// hidden text of an ordinary PDF beside it.
+    @Test func pagesReadWithOCRAreNotFlaggedAfterUpgrade() throws {
+        // The fixture's text layer does hold tiny text, as the PDF layer counts it.
+        #expect(try Self.counts(fixture("tiny-stamped-scan.pdf")) == [HiddenTextCount(tiny: 12)])
+        try withTemporaryFolder { folder in
+            let docs = folder + "/docs", path = folder + "/i.sqlite"
+            try FileManager.default.createDirectory(atPath: docs, withIntermediateDirectories: true)
+            for name in ["hidden-text-pages.pdf", "tiny-stamped-scan.pdf"] {
+                try FileManager.default.copyItem(atPath: fixture(name), toPath: docs + "/" + name)
+            }
+            let scan = docs + "/tiny-stamped-scan.pdf"
+            let flagged = [
+                HiddenTextPage(path: docs + "/hidden-text-pages.pdf", page: 2, count: HiddenTextCount(white: 25)),
+                HiddenTextPage(path: docs + "/hidden-text-pages.pdf", page: 3, count: HiddenTextCount(tiny: 27)),
+            ]
+            let embedder = try Embedder(modelPath: TestModels.embeddingModelPath)
+            do {
+                let store = try IndexStore(path: path, create: true)
+                let report = try Indexer(store: store, embedder: embedder, ocr: .auto).index(paths: [docs])
+                #expect(report.ocrPages == 1, "\(report.outcomes)")
+                #expect(try store.ocrPages(of: scan).map(\.page) == [1])
+                #expect(try store.hiddenTextPages() == flagged)
+                try store.db.execute("""
+                    DROP TABLE hidden_text_pages; ALTER TABLE documents DROP COLUMN hidden_text_checked;
+                    PRAGMA user_version = 4
+                    """)
+            }
+            let store = try IndexStore(path: path, create: false)
+            #expect(try store.hiddenTextPages().isEmpty)
+            let report = try Indexer(store: store, embedder: embedder, ocr: .auto).index(paths: [docs])
+            #expect(report.unchangedCount == 2 && report.embeddedTokens == 0 && report.ocrPages == 0
+                    && report.hiddenTextPages == 2, "\(report.outcomes)")
+            #expect(try store.hiddenTextPages() == flagged)
+            #expect(try store.documents().map(\.isCheckedForHiddenText) == [true, true])
+            // The OCR'd page is found by its printed words and is not marked as hiding text.
+            let hit = try #require(try store.keywordSearch("hydrostatic Rotterdam", limit: 1).first)
+            #expect(hit.path == scan && hit.ocrConfidence != nil && !hit.hasHiddenText)
+        }
+    }
 }

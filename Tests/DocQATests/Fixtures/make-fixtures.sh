@@ -125,5 +125,10 @@ qpdf --encrypt USERPW OWNERPW 256 -- three-pages.pdf encrypted.pdf
 # production tools add: the OCR tests. Needs pdftoppm (poppler-utils).
 /usr/bin/python3 ../../../Scripts/make-scanned-pdf.py scan ../../../samples/case-file/demand-letter.pdf \
     stamped-scan.pdf --pages 2 --dpi 200 --angle 0.7 --noise 0.002 --bilevel --seed 7 --stamp "CORV-0004125"
+# The same kind of scan with a Bates stamp of 1.5 points: hidden (tiny) text in a text layer
+# that OCR replaces, so the hidden-text check must leave the page out.
+/usr/bin/python3 ../../../Scripts/make-scanned-pdf.py scan ../../../samples/case-file/demand-letter.pdf \
+    tiny-stamped-scan.pdf --pages 3 --dpi 150 --angle 0.5 --noise 0.002 --bilevel --seed 11 \
+    --stamp "CORV-0004126" --stamp-size 1.5
 
 ls -l
