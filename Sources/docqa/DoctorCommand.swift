@@ -69,6 +69,7 @@ struct DoctorCommand: ParsableCommand {
         line("  cores \(threads.cores); threads now \(threads.threads)"
              + (threads.fixed != nil ? " (DOCQA_THREADS=\(threads.environment ?? ""))"
                 : " (follows the load: \(threads.otherLoad.map(String.init) ?? "unknown") other threads busy; DOCQA_THREADS=N fixes it)"))
+        line("  weight repacking \(d.weightRepacking.isOn ? "on" : "off") (\(d.weightRepacking.reason))")
         line()
         line("Folders:")
         line("  data     \(d.dataDirectory)")
@@ -129,6 +130,9 @@ struct DoctorCommand: ParsableCommand {
                 ("fixed", JSON.optional(d.threads.fixed)),
                 ("otherLoad", JSON.optional(d.threads.otherLoad)),
                 ("threads", .int(d.threads.threads)),
+            ])),
+            ("weightRepacking", .object([
+                ("on", .bool(d.weightRepacking.isOn)), ("reason", .string(d.weightRepacking.reason)),
             ])),
             ("folders", .object([
                 ("data", .string(d.dataDirectory)),

@@ -37,6 +37,8 @@ public struct Diagnosis: Sendable {
     public var cpuModel: String?
     public var cpuFeatures: [CPUFeature]
     public var threads: ThreadSettings
+    /// Whether llama.cpp repacks quantized weights at load, and why.
+    public var weightRepacking: WeightRepacking
     public var dataDirectory: String
     public var modelsDirectories: [String]
     public var indexesDirectory: String
@@ -74,6 +76,8 @@ public struct Diagnosis: Sendable {
         modelsDirectories = locations.modelsDirectories
         indexesDirectory = locations.indexesDirectory
         threads = ThreadSettings.current(environment: environment)
+        weightRepacking = WeightRepacking.decide(cpuFeatures: LlamaLibrary.cpuFeatures.map { ($0.name, $0.enabled) },
+                                                 environment: environment)
         var problems: [String] = []
         var notes: [String] = []
 

@@ -57,6 +57,7 @@ public final class LlamaModel {
         _ = LlamaRuntime.takeLastError()
         var params = llama_model_default_params()
         params.n_gpu_layers = 0
+        params.use_extra_bufts = WeightRepacking.current.isOn
         guard let model = llama_model_load_from_file(path, params) else {
             let reason = LlamaRuntime.takeLastError().map { " llama.cpp said: \($0)" } ?? ""
             throw DocQAError(.modelLoadFailed,

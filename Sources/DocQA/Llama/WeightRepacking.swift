@@ -1,0 +1,34 @@
+import Foundation
+
+/// Whether llama.cpp copies a model's quantized weights at load into its interleaved
+/// ("repacked") layout for matrix products over many tokens, or computes from the file's
+/// own layout, memory-mapped.
+///
+/// Measured on the 2-core AVX-512 machine (AMD Zen 4) with the 1.5B default model
+/// (BENCHMARKS.md, "Weight repacking"): without repacking, reading a 530-token prompt takes
+/// 3.6 s instead of 5.2 s and loading the model 0.4 s instead of 1.0 s; answers change only
+/// as any change of CPU kernels changes rounding. On CPUs without AVX-512 (most laptops)
+/// llama.cpp's own choice, repacking, stands: those are the CPUs its repacked kernels were
+/// written for, and nothing here measured otherwise. `DOCQA_REPACK=1` or `0` overrides.
+public struct WeightRepacking: Sendable, Equatable {
+    public var isOn: Bool
+    /// Why, in a few words, for `docqa doctor`.
+    public var reason: String
+
+    /// The setting for this process: the CPU features llama.cpp was built for and the
+    /// environment.
+    public static let current = decide(cpuFeatures: LlamaLibrary.cpuFeatures.map { ($0.name, $0.enabled) },
+                                       environment: ProcessInfo.processInfo.environment)
+
+    static func decide(cpuFeatures: [(String, Bool)], environment: [String: String]) -> WeightRepacking {
+        switch environment["DOCQA_REPACK"] {
+        case "1": return WeightRepacking(isOn: true, reason: "DOCQA_REPACK=1")
+        case "0": return WeightRepacking(isOn: false, reason: "DOCQA_REPACK=0")
+        default: break
+        }
+        if cpuFeatures.contains(where: { $0.0 == "AVX512" && $0.1 }) {
+            return WeightRepacking(isOn: false, reason: "an AVX-512 CPU, where repacking measured slower; DOCQA_REPACK=1 turns it on")
+        }
+        return WeightRepacking(isOn: true, reason: "llama.cpp's default on a CPU without AVX-512; DOCQA_REPACK=0 turns it off")
+    }
+}
