@@ -76,8 +76,7 @@ public struct Diagnosis: Sendable {
         modelsDirectories = locations.modelsDirectories
         indexesDirectory = locations.indexesDirectory
         threads = ThreadSettings.current(environment: environment)
-        weightRepacking = WeightRepacking.decide(cpuFeatures: LlamaLibrary.cpuFeatures.map { ($0.name, $0.enabled) },
-                                                 environment: environment)
+        weightRepacking = WeightRepacking.decide(cpuFeatures: LlamaLibrary.cpuFeatures, environment: environment)
         var problems: [String] = []
         var notes: [String] = []
 

@@ -17,16 +17,17 @@ public struct WeightRepacking: Sendable, Equatable {
 
     /// The setting for this process: the CPU features llama.cpp was built for and the
     /// environment.
-    public static let current = decide(cpuFeatures: LlamaLibrary.cpuFeatures.map { ($0.name, $0.enabled) },
+    public static let current = decide(cpuFeatures: LlamaLibrary.cpuFeatures,
                                        environment: ProcessInfo.processInfo.environment)
 
-    static func decide(cpuFeatures: [(String, Bool)], environment: [String: String]) -> WeightRepacking {
+    /// `cpuFeatures` as `LlamaLibrary.cpuFeatures` reports them.
+    static func decide(cpuFeatures: [(name: String, enabled: Bool)], environment: [String: String]) -> WeightRepacking {
         switch environment["DOCQA_REPACK"] {
         case "1": return WeightRepacking(isOn: true, reason: "DOCQA_REPACK=1")
         case "0": return WeightRepacking(isOn: false, reason: "DOCQA_REPACK=0")
         default: break
         }
-        if cpuFeatures.contains(where: { $0.0 == "AVX512" && $0.1 }) {
+        if cpuFeatures.contains(where: { $0.name == "AVX512" && $0.enabled }) {
             return WeightRepacking(isOn: false, reason: "an AVX-512 CPU, where repacking measured slower; DOCQA_REPACK=1 turns it on")
         }
         return WeightRepacking(isOn: true, reason: "llama.cpp's default on a CPU without AVX-512; DOCQA_REPACK=0 turns it off")
