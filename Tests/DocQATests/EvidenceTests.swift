@@ -133,6 +133,17 @@ import Testing
         #expect(Answerer.withoutCitationOnlySentences(answer) == expected)
     }
 
+    /// A question copied into the answer is dropped; the statement after it stays.
+    @Test(arguments: [
+        ("How long must the project debate this? Two weeks. [2]", "Two weeks. [2]"),
+        ("Can the copy be switched back? [1] No, the change is irreversible. [1]", "No, the change is irreversible. [1]"),
+        ("Is it two weeks?", "Is it two weeks?"),
+        ("The cap is $750,000. [1]", "The cap is $750,000. [1]"),
+    ])
+    func questionsCopiedIntoTheAnswerAreDropped(answer: String, expected: String) {
+        #expect(Answerer.withoutQuestions(answer) == expected)
+    }
+
     /// Copies of the prompt's source labels are removed from the answer; citations stay.
     @Test(arguments: [
         ("[2] (agreement.pdf, page 3) The cap is $750,000.", "[2] The cap is $750,000."),

@@ -417,7 +417,20 @@ public final class Answerer {
         result.replace(#/\s+from(?:\s+(?:the|passage|source))?\s*(?=\[\d|[.;,]?\s*$)/#, with: " ")
         result.replace(#/[ \t]{2,}/#, with: " ")
         result.replace(#/[ \t]+([.,;:])/#) { String($0.output.1) }
-        return Self.withoutCitationOnlySentences(result.trimmingCharacters(in: .whitespacesAndNewlines))
+        return Self.withoutQuestions(Self.withoutCitationOnlySentences(result.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// The answer without sentences that ask rather than state, such as the question
+    /// copied back before its answer ("How long must it be debated? Two weeks. [2]"): they
+    /// claim nothing, and the support check would otherwise flag them and decline the
+    /// answer. A reply that is nothing but a question is left as it is.
+    static func withoutQuestions(_ text: String) -> String {
+        let sentences = CitationCheck.sentences(of: text)
+        let statements = sentences.filter { sentence in
+            sentence.replacing(#/\[[^\]]*\]/#, with: "").trimmingCharacters(in: .whitespaces).last != "?"
+        }
+        guard !statements.isEmpty, statements.count < sentences.count else { return text }
+        return statements.joined().trimmingCharacters(in: .whitespaces)
     }
 
     /// The answer without sentences that only point at a source ("This is stated in
