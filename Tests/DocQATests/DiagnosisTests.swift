@@ -111,7 +111,8 @@ private func manifestRow(_ name: String, _ role: String, _ file: String, isDefau
     }
 
     /// Weights are repacked unless llama.cpp was built for AVX-512 (measured slower there);
-    /// DOCQA_REPACK=1 or 0 decides either way; any other value is left to the CPU rule.
+    /// DOCQA_REPACK=1 or 0 decides either way; any other value is left to the CPU rule and
+    /// recorded as ignored (a `docqa doctor` problem).
     @Test func weightRepackingFollowsTheCPUAndTheEnvironment() {
         let avx2: [(name: String, enabled: Bool)] = [("AVX2", true), ("AVX512", false), ("REPACK", true)]
         let avx512: [(name: String, enabled: Bool)] = [("AVX2", true), ("AVX512", true), ("REPACK", true)]
@@ -120,7 +121,10 @@ private func manifestRow(_ name: String, _ role: String, _ file: String, isDefau
         #expect(WeightRepacking.decide(cpuFeatures: [], environment: [:]).isOn)
         #expect(WeightRepacking.decide(cpuFeatures: avx512, environment: ["DOCQA_REPACK": "1"]).isOn)
         #expect(!WeightRepacking.decide(cpuFeatures: avx2, environment: ["DOCQA_REPACK": "0"]).isOn)
-        #expect(!WeightRepacking.decide(cpuFeatures: avx512, environment: ["DOCQA_REPACK": "yes"]).isOn)
+        let ignored = WeightRepacking.decide(cpuFeatures: avx512, environment: ["DOCQA_REPACK": "yes"])
+        #expect(!ignored.isOn && ignored.ignoredSetting == "yes")
+        #expect(WeightRepacking.decide(cpuFeatures: avx512, environment: ["DOCQA_REPACK": "1"]).ignoredSetting == nil)
+        #expect(WeightRepacking.decide(cpuFeatures: avx2, environment: [:]).ignoredSetting == nil)
     }
 
     /// A healthy folder gives no problems; a damaged model gives one that says to reinstall.
@@ -145,8 +149,9 @@ private func manifestRow(_ name: String, _ role: String, _ file: String, isDefau
 
         try system.write("q.gguf", "GGUF changed")
         let damaged = Diagnosis(docqaVersion: "1.0", hash: true, locations: locations,
-                                environment: environment.merging(["DOCQA_THREADS": "many"]) { $1 })
-        #expect(damaged.problems.count == 2, "\(damaged.problems)")
+                                environment: environment.merging(["DOCQA_THREADS": "many", "DOCQA_REPACK": "yes"]) { $1 })
+        #expect(damaged.problems.count == 3, "\(damaged.problems)")
+        #expect(damaged.problems.contains { $0.contains("DOCQA_REPACK is 'yes'") })
         #expect(damaged.problems.contains { $0.contains("q.gguf") && $0.contains("reinstall") })
         #expect(damaged.problems.contains { $0.contains("DOCQA_THREADS") })
     }

@@ -119,6 +119,9 @@ public struct Diagnosis: Sendable {
         if threads.environmentIgnored {
             problems.append("DOCQA_THREADS is '\(threads.environment ?? "")', not a whole number, so docqa ignores it; set it to a number of threads such as 2, or unset it to follow the machine's load.")
         }
+        if let setting = weightRepacking.ignoredSetting {
+            problems.append("DOCQA_REPACK is '\(setting)', neither 1 nor 0, so docqa ignores it and weight repacking is \(weightRepacking.isOn ? "on" : "off") by the CPU rule; set it to 1 (on) or 0 (off), or unset it.")
+        }
         if versions.llamaPin == nil {
             notes.append("no llama.cpp.pin beside \(versions.llamaLibrary ?? "libllama"): this llama.cpp was not installed by Scripts/bootstrap or the docqa package.")
         }

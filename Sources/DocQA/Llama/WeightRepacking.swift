@@ -11,9 +11,13 @@ import Foundation
 /// llama.cpp's own choice, repacking, stands: those are the CPUs its repacked kernels were
 /// written for, and nothing here measured otherwise. `DOCQA_REPACK=1` or `0` overrides.
 public struct WeightRepacking: Sendable, Equatable {
+
     public var isOn: Bool
     /// Why, in a few words, for `docqa doctor`.
     public var reason: String
+    /// DOCQA_REPACK's value when it is set to something other than 1 or 0, which is
+    /// ignored (the CPU rule applies); `docqa doctor` reports it as a problem.
+    public var ignoredSetting: String?
 
     /// The setting for this process: the CPU features llama.cpp was built for and the
     /// environment.
@@ -27,9 +31,10 @@ public struct WeightRepacking: Sendable, Equatable {
         case "0": return WeightRepacking(isOn: false, reason: "DOCQA_REPACK=0")
         default: break
         }
-        if cpuFeatures.contains(where: { $0.name == "AVX512" && $0.enabled }) {
-            return WeightRepacking(isOn: false, reason: "an AVX-512 CPU, where repacking measured slower; DOCQA_REPACK=1 turns it on")
-        }
-        return WeightRepacking(isOn: true, reason: "llama.cpp's default on a CPU without AVX-512; DOCQA_REPACK=0 turns it off")
+        var decided = cpuFeatures.contains(where: { $0.name == "AVX512" && $0.enabled })
+            ? WeightRepacking(isOn: false, reason: "an AVX-512 CPU, where repacking measured slower; DOCQA_REPACK=1 turns it on")
+            : WeightRepacking(isOn: true, reason: "llama.cpp's default on a CPU without AVX-512; DOCQA_REPACK=0 turns it off")
+        decided.ignoredSetting = environment["DOCQA_REPACK"]
+        return decided
     }
 }
