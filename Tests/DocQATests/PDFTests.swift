@@ -7,6 +7,21 @@ import Testing
 struct PDFTests {
     /// A three-page PDF opens with three pages, each numbered from 1 and holding only its
     /// own marker word.
+    /// The outline's titles, levels and pages, a named destination resolved to its page;
+    /// a PDF without bookmarks has none.
+    @Test func outline() throws {
+        let document = try PDFDocument(path: fixture("outline.pdf"))
+        #expect(document.outline == [
+            PDFOutlineEntry(level: 1, title: "Getting started", page: 1),
+            PDFOutlineEntry(level: 2, title: "Installing", page: 2),
+            PDFOutlineEntry(level: 2, title: "Configuring", page: 2),
+            PDFOutlineEntry(level: 1, title: "Maintenance", page: 3),
+            PDFOutlineEntry(level: 2, title: "Backups", page: 3),
+        ])
+        #expect(try PDFDocument(path: fixture("three-pages.pdf")).outline.isEmpty)
+        #expect(try DocumentExtractor.extract(fileAt: fixture("three-pages.pdf")).outline == nil)
+    }
+
     @Test func threePagesHaveTheirOwnText() throws {
         let document = try PDFDocument(path: fixture("three-pages.pdf"))
         #expect(document.pageCount == 3)

@@ -150,6 +150,44 @@ private func manualPage(_ number: Int, body: String) -> ExtractedPage {
         #expect(chunks.filter { $0.pageStart == 3 }.last?.section == "4 Source packages")
     }
 
+    /// A PDF with an outline takes its sections from it: lines that only look like
+    /// headings ("3. Reboot system.", "DESCRIPTION") open none. A title is found on its
+    /// page with the number before it (alone on the line above, or glued to it); one not
+    /// found opens at the top of its page, or where the entry before it on that page did.
+    @Test func sectionsFromTheOutline() throws {
+        let document = try DocumentExtractor.extract(fileAt: fixture("outline.pdf"))
+        #expect(document.outline?.count == 5)
+        let chunks = try Chunker(maxTokens: 8, overlapTokens: 0, minTokensBeforePageBreak: 1)
+            .chunks(of: document, counter: WordCounter())
+        func section(of marker: String) -> String? { chunks.first { $0.text.contains(marker) }?.section }
+        #expect(section(of: "alpha-marker") == "1 Getting started")
+        #expect(section(of: "bravo-marker") == "1 Getting started › 1.1 Installing")
+        #expect(section(of: "charlie-marker") == "1 Getting started › 1.2 Configuring")
+        #expect(section(of: "delta-marker") == "2 Maintenance › Backups")
+    }
+
+    /// Where an outline title stands on its page, and what is not it.
+    @Test func locatingOutlineTitles() {
+        let page = "Intro text.\n3.2.4\nGoing on vacation gracefully\nBody.\n1.1Console basics\n"
+            + "A very long section title that wraps\nonto a second line\nVoting is open.\n“Quoted” Title!\n"
+            + "4. Redistribution\n5.\nTermination\n"
+        func locate(_ title: String, from start: Int = 0) -> (offset: Int, label: String)? {
+            SectionHeadings.locate(title, in: page, from: start)
+        }
+        func offset(of text: String) -> Int { page.utf8.count - page[page.range(of: text)!.lowerBound...].utf8.count }
+        #expect(locate("Going on vacation gracefully")?.label == "3.2.4 Going on vacation gracefully")
+        #expect(locate("Going on vacation gracefully")?.offset == offset(of: "3.2.4"))
+        #expect(locate("Console basics")?.label == "1.1 Console basics")
+        #expect(locate("A very long section title that wraps onto a second line")?.offset
+                == offset(of: "A very long"))
+        #expect(locate("\"Quoted\" title")?.offset == offset(of: "“Quoted”"))
+        #expect(locate("4. Redistribution")?.label == "4. Redistribution")  // the outline's title has the number
+        #expect(locate("5 Termination")?.offset == offset(of: "5.\n"))
+        #expect(locate("Termination")?.label == "5. Termination")
+        #expect(locate("Voting") == nil)  // a sentence that starts with the word is not the heading
+        #expect(locate("Going on vacation gracefully", from: offset(of: "Body.")) == nil)
+    }
+
     /// The context names the document and section; a file name the title already says is left out.
     @Test func chunkContext() {
         #expect(ChunkContext.text(title: "Master Supply Agreement", path: "/case/msa_2019-rev2.pdf", section: "7 Liability")
@@ -170,5 +208,9 @@ private func manualPage(_ number: Int, body: String) -> ExtractedPage {
         #expect(!document.pages.contains { $0.text.contains("Debian Policy Manual, Release 4.6.2.0") })
         #expect(document.pages.filter(\.isNavigation).map { $0.number! } == Array(3...9))
         #expect(document.pages[109].text.contains("10.8 Log files"))
+        #expect(document.outline?.count == 339)
+        let headings = Chunker.headings(of: document)
+        #expect(headings.count == 339)
+        #expect(headings.contains { $0.path == "Files › 10.8 Log files" })
     }
 }

@@ -97,6 +97,9 @@ public struct Chunker {
     /// after it. Navigation pages (tables of contents) are skipped: their lines name
     /// sections without opening them.
     static func headings(of document: ExtractedDocument) -> [(offset: Int, path: String)] {
+        if let outline = document.outline, !outline.isEmpty {
+            return headings(of: document, outline: outline)
+        }
         var events: [(offset: Int, path: String)] = []
         var trail = SectionHeadings.Trail()
         for (page, base) in zip(document.pages, document.pageOffsets) where !page.isNavigation {
@@ -110,6 +113,37 @@ public struct Chunker {
                     events.append((base + lineStart, trail.path))
                 }
             }
+        }
+        return events
+    }
+
+    /// Headings from a PDF's outline: each entry opens at the line of its page where its
+    /// title starts (after a section number, which joins the title), or at the top of
+    /// its page when the title is not found there. Offsets never go backwards, so an
+    /// entry out of order opens where the previous one did.
+    static func headings(of document: ExtractedDocument, outline: [PDFOutlineEntry]) -> [(offset: Int, path: String)] {
+        let offsets = document.pageOffsets
+        var pageIndex: [Int: Int] = [:]
+        for (index, page) in document.pages.enumerated() {
+            if let number = page.number { pageIndex[number] = index }
+        }
+        var events: [(offset: Int, path: String)] = []
+        var trail = SectionHeadings.Trail()
+        var floor = 0
+        for entry in outline {
+            guard let index = pageIndex[entry.page] else { continue }
+            let text = document.pages[index].text
+            let base = offsets[index]
+            var offset = max(base, floor)
+            var title = entry.title
+            if offset - base < text.utf8.count,
+               let found = SectionHeadings.locate(entry.title, in: text, from: offset - base) {
+                offset = base + found.offset
+                title = found.label
+            }
+            floor = offset
+            trail.enter((entry.level, title))
+            events.append((offset, trail.path))
         }
         return events
     }

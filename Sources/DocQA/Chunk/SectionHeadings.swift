@@ -45,6 +45,70 @@ enum SectionHeadings {
         return nil
     }
 
+    /// Where an outline entry's `title` stands in a page's `text`: the UTF-8 offset of the
+    /// first line at or after byte `start` that is the title, or begins it when a long
+    /// title wraps, with a section number before it on the line or alone on the line
+    /// above ("3.2.4" then "Going on vacation gracefully"). Letters and digits are
+    /// compared, case and punctuation ignored. The label is the title with that number.
+    static func locate(_ title: String, in text: String, from start: Int) -> (offset: Int, label: String)? {
+        let wanted = comparable(title)
+        guard !wanted.isEmpty else { return nil }
+        let bytes = Array(text.utf8)
+        var lineStart = min(max(0, start), bytes.count)
+        while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+        var previous: (offset: Int, number: Substring)? = nil
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let line = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
+            var words = line.split(whereSeparator: \.isWhitespace)
+            var number = words.first.flatMap { numberingDepth($0) != nil ? $0 : nil }
+            if number == nil, let first = words.first, let glued = gluedNumber(first) {
+                // "1.1Console basics": extraction dropped the space after the number.
+                number = glued
+                words[0] = first[glued.endIndex...]
+            } else if number != nil {
+                words.removeFirst()
+            }
+            if let number, words.isEmpty {
+                previous = (lineStart, number)
+            } else if !words.isEmpty {
+                let found = comparable(words.joined(separator: " "))
+                func matches(_ found: String) -> Bool {
+                    found == wanted || (wanted.count >= 20 && found.count >= 20
+                                        && (found.hasPrefix(wanted) || wanted.hasPrefix(found)))
+                }
+                // A title that carries its own number ("4. Redistribution") matches with it.
+                if let number, matches(comparable(number + " " + found)) { return (lineStart, title) }
+                if number == nil, let previous, matches(comparable(previous.number + " " + found)) {
+                    return (previous.offset, title)
+                }
+                if matches(found) {
+                    if let number { return (lineStart, number + " " + title) }
+                    if let previous { return (previous.offset, previous.number + " " + title) }
+                    return (lineStart, title)
+                }
+                previous = nil
+            }
+            lineStart = lineEnd + 1
+        }
+        return nil
+    }
+
+    /// The section number at the start of `word` when a capital letter follows it
+    /// directly ("1.1Console", "2.3.4.The"), or `nil`.
+    private static func gluedNumber(_ word: Substring) -> Substring? {
+        guard let letter = word.firstIndex(where: \.isLetter), letter > word.startIndex,
+              word[letter].isUppercase else { return nil }
+        let number = word[..<letter]
+        return numberingDepth(number) != nil ? number : nil
+    }
+
+    /// `text` lower-cased, its words of letters and digits joined by single spaces.
+    private static func comparable(_ text: some StringProtocol) -> String {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
+    }
+
     /// `words` as a heading's title: at most 12 words, starting with a capital letter
     /// or a quote, not ending like a clause (`,` `;` `:`) or, beyond six words, a sentence.
     private static func headingTitle<S: Collection<Substring>>(_ words: S) -> String? {

@@ -122,7 +122,8 @@ public enum DocumentExtractor {
         // The title before cleaning: a title repeated as a running header is still the title.
         let title = usableTitle(pdf.title) ?? pages.lazy.compactMap { PageLayout.leadingTitle($0.text) }.first
         let cleaned = PageLayout.cleaned(pages)
-        return ExtractedDocument(format: .pdf, pages: cleaned, title: title)
+        let outline = pdf.outline
+        return ExtractedDocument(format: .pdf, pages: cleaned, title: title, outline: outline.isEmpty ? nil : outline)
     }
 
     /// A PDF's metadata title unless it is clearly not one: empty, "untitled", or the

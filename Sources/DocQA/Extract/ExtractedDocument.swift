@@ -19,11 +19,16 @@ public struct ExtractedDocument: Sendable, Equatable, Codable {
     /// The document's own title (a PDF's metadata title, or its first heading), when it
     /// has a usable one.
     public var title: String?
+    /// A PDF's outline (its bookmarks), when it has one: the sections its chunks fall
+    /// under, more reliable than headings guessed from the shape of lines. `nil` for
+    /// other formats and for PDFs without one.
+    public var outline: [PDFOutlineEntry]?
 
-    public init(format: Format, pages: [ExtractedPage], title: String? = nil) {
+    public init(format: Format, pages: [ExtractedPage], title: String? = nil, outline: [PDFOutlineEntry]? = nil) {
         self.format = format
         self.pages = pages
         self.title = title
+        self.outline = outline
     }
 
     /// The UTF-8 offset at which each page starts in the document's text, its pages

@@ -17,8 +17,10 @@ python3 - <<'PY'
 # Writes small, valid PDFs by hand: one Helvetica font, one content stream per page,
 # and a cross-reference table with exact byte offsets.
 
-def pdf(pages):
-    """pages: list of content-stream strings (None = a page with no content)."""
+def pdf(pages, outline=(), named=None):
+    """pages: list of content-stream strings (None = a page with no content).
+    outline: (level, title, page index or destination name) in reading order, levels
+    starting at 1; named: {name: page index}, the catalog's named destinations."""
     objects = []  # index i holds object number i + 1
 
     def add(body):
@@ -39,7 +41,46 @@ def pdf(pages):
         kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792]"
                         b" /Resources << /Font << /F1 %d 0 R >> >>%s >>"
                         % (page_tree, font, contents)))
-    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % page_tree
+    extra = b""
+    if named:
+        dests = b" ".join(b"/%s [%d 0 R /Fit]" % (name.encode(), kids[index])
+                          for name, index in named.items())
+        extra += b" /Dests << %s >>" % dests
+    if outline:
+        root = add(None)
+        items = [add(None) for _ in outline]
+        parent = {}          # item index -> parent object number
+        children = {root: []}
+        stack = [(0, root)]  # (level, object number)
+        for i, (level, _, _) in enumerate(outline):
+            while stack[-1][0] >= level:
+                stack.pop()
+            parent[i] = stack[-1][1]
+            children[parent[i]].append(items[i])
+            children[items[i]] = []
+            stack.append((level, items[i]))
+        def links(number):
+            kids_of = children[number]
+            if not kids_of:
+                return b""
+            return b" /First %d 0 R /Last %d 0 R /Count %d" % (kids_of[0], kids_of[-1], len(kids_of))
+        objects[root - 1] = b"<< /Type /Outlines" + links(root) + b" >>"
+        for i, (_, title, target) in enumerate(outline):
+            siblings = children[parent[i]]
+            at = siblings.index(items[i])
+            body = b"<< /Title (%s) /Parent %d 0 R" % (title.encode("latin-1"), parent[i])
+            if at > 0:
+                body += b" /Prev %d 0 R" % siblings[at - 1]
+            if at + 1 < len(siblings):
+                body += b" /Next %d 0 R" % siblings[at + 1]
+            body += links(items[i])
+            if isinstance(target, str):
+                body += b" /Dest /%s" % target.encode()
+            else:
+                body += b" /Dest [%d 0 R /XYZ 72 720 0]" % kids[target]
+            objects[items[i] - 1] = body + b" >>"
+        extra += b" /Outlines %d 0 R /PageMode /UseOutlines" % root
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R%s >>" % (page_tree, extra)
     objects[page_tree - 1] = (b"<< /Type /Pages /Kids [%s] /Count %d >>"
                               % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
 
@@ -107,6 +148,21 @@ write("hidden-text-pages.pdf", pdf([
     text(["Page three of the fixture.", "The distinctive word is charlie-marker."])
     + text(["The small word is small-marker."], y=600, size=1.5),
 ]))
+
+# A manual with an outline (bookmarks), one entry reached through a named destination,
+# and lines that only look like headings ("3. Reboot system.", "DESCRIPTION"): the
+# chunks' sections must come from the outline. "1.2Configuring" is a number glued to
+# its title, as extraction leaves some; "Backups" is in the outline but not on its page.
+write("outline.pdf", pdf([
+    text(["1 Getting started", "Before you begin, read this page.", "3. Reboot system.",
+          "The distinctive word is alpha-marker."]),
+    text(["1.1", "Installing", "Run the installer from the first disc.", "DESCRIPTION",
+          "The distinctive word is bravo-marker.", "1.2Configuring", "Edit the main file.",
+          "The distinctive word is charlie-marker."]),
+    text(["2 Maintenance", "Keep the system up to date.", "The distinctive word is delta-marker."]),
+], outline=[(1, "Getting started", 0), (2, "Installing", 1), (2, "Configuring", 1),
+            (1, "Maintenance", "maintenance"), (2, "Backups", 2)],
+   named={"maintenance": 2}))
 
 # Text files.
 write("utf8.txt", "Café au lait costs 3 €.\n日本語のテキスト。\nParty time 🎉 done.\n"
