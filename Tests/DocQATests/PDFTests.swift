@@ -22,6 +22,14 @@ struct PDFTests {
         #expect(try DocumentExtractor.extract(fileAt: fixture("three-pages.pdf")).outline == nil)
     }
 
+    /// An outline whose entries lead back to themselves is read once through, not forever.
+    @Test func circularOutlineEnds() throws {
+        let outline = try PDFDocument(path: fixture("outline-cycle.pdf")).outline
+        #expect(!outline.isEmpty && outline.count <= 5)
+        let document = try DocumentExtractor.extract(fileAt: fixture("outline-cycle.pdf"))
+        #expect(document.pages.count == 3)
+    }
+
     @Test func threePagesHaveTheirOwnText() throws {
         let document = try PDFDocument(path: fixture("three-pages.pdf"))
         #expect(document.pageCount == 3)

@@ -164,6 +164,17 @@ write("outline.pdf", pdf([
             (1, "Maintenance", "maintenance"), (2, "Backups", 2)],
    named={"maintenance": 2}))
 
+# The same outline made circular, as a hostile file might: the last top-level entry's
+# /Next leads back to the first, and "Backups" lists its own parent as its child.
+# (Extraction repairs the cross-reference offsets these longer objects shift.)
+with open("outline.pdf", "rb") as f:
+    circular = f.read()
+circular = circular.replace(b"/Title (Maintenance) /Parent 10 0 R /Prev 11 0 R",
+                            b"/Title (Maintenance) /Parent 10 0 R /Prev 11 0 R /Next 11 0 R", 1)
+circular = circular.replace(b"/Title (Backups) /Parent 14 0 R",
+                            b"/Title (Backups) /Parent 14 0 R /First 14 0 R /Last 14 0 R", 1)
+write("outline-cycle.pdf", circular)
+
 # Text files.
 write("utf8.txt", "Café au lait costs 3 €.\n日本語のテキスト。\nParty time 🎉 done.\n"
       .encode("utf-8"))
