@@ -164,6 +164,9 @@ struct ExtractTests {
         #expect(normalize("line\u{2028}sep\u{2029}para") == "line\nsep\npara")
         #expect(normalize("é 日本 🎉 e\u{301}") == "é 日本 🎉 e\u{301}")
         #expect(normalize("") == "")
+        #expect(normalize("\u{FB01}nancial e\u{FB03}cient \u{FB02}oor") == "financial efficient floor")
+        #expect(normalize("indemni\u{AD}\nfication and termi\u{AD}nation") == "indemnification and termination")
+        #expect(normalize("soft\u{AD}\r\nhyphen") == "softhyphen")
     }
 }
 

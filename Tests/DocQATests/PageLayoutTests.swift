@@ -188,6 +188,34 @@ private func manualPage(_ number: Int, body: String) -> ExtractedPage {
         #expect(locate("Going on vacation gracefully", from: offset(of: "Body.")) == nil)
     }
 
+    /// A word broken across lines with a hyphen is joined where the document writes it
+    /// whole elsewhere, or keeps its hyphen where the document writes that compound on one
+    /// line; any other break stays as it was.
+    @Test func lineEndHyphens() {
+        let page = ExtractedPage(number: 1, text: """
+            The distribution of packages is free.
+            Every distri-
+            bution has non-root users and a third-
+            party tool. A non-
+            root user can run it. The Sec-
+            tion applies; see section 4.
+            A compi-
+            lation may follow. Ends with a dash -
+            next line.
+            """)
+        let other = ExtractedPage(number: 2, text: "Nothing to join on this page, distri-")
+        let joined = LineEndHyphens.joined([page, other])
+        #expect(joined[0].text == """
+            The distribution of packages is free.
+            Every distribution has non-root users and a third-
+            party tool. A non-root user can run it. The Section applies; see section 4.
+            A compi-
+            lation may follow. Ends with a dash -
+            next line.
+            """)
+        #expect(joined[1] == other)
+    }
+
     /// The context names the document and section; a file name the title already says is left out.
     @Test func chunkContext() {
         #expect(ChunkContext.text(title: "Master Supply Agreement", path: "/case/msa_2019-rev2.pdf", section: "7 Liability")
@@ -209,6 +237,9 @@ private func manualPage(_ number: Int, body: String) -> ExtractedPage {
         #expect(document.pages.filter(\.isNavigation).map { $0.number! } == Array(3...9))
         #expect(document.pages[109].text.contains("10.8 Log files"))
         #expect(document.outline?.count == 339)
+        // Words hyphenated across lines are whole again where the manual writes them whole.
+        #expect(document.pages.contains { $0.text.contains("compilation") })
+        #expect(!document.pages.contains { $0.text.contains("compi-\nlation") || $0.text.contains("dis-\ntribution") })
         let headings = Chunker.headings(of: document)
         #expect(headings.count == 339)
         #expect(headings.contains { $0.path == "Files › 10.8 Log files" })

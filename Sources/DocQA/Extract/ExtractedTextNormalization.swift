@@ -9,6 +9,10 @@
 /// - Spaces and tabs at the end of a line are removed, and runs of blank lines shrink to
 ///   one: both are layout debris (PDF line ends, padded text exports).
 ///
+/// - Typographic ligatures (U+FB00–FB06, "ﬁ" for "fi") become their letters, so "ﬁnancial"
+///   is found by "financial"; a soft hyphen (U+00AD, an invisible hyphenation point) is
+///   dropped, and with it the line break it marks as a word broken there.
+///
 /// Line breaks are kept, not folded into spaces: they mark headings, list items,
 /// table rows and paragraphs, which the chunker uses to cut at natural boundaries and a
 /// reader sees when a passage is quoted. Runs of spaces inside a line are kept too:
@@ -16,6 +20,11 @@
 /// reading-order text seldom has them. Nothing else is touched (no Unicode
 /// normalisation, no case folding), so quoted passages match the source.
 enum ExtractedTextNormalization {
+    /// The Latin ligatures of Unicode's Alphabetic Presentation Forms, spelled out.
+    private static let ligatures: [UInt32: String] = [
+        0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
+    ]
+
     static func normalize(_ text: String) -> String {
         // UTF-8 bytes, not a String.UnicodeScalarView: appending to the scalar view copies
         // the whole string each time (measured: 1 MB of text took 6 s, 0.5 MB 1.5 s).
@@ -25,14 +34,20 @@ enum ExtractedTextNormalization {
         var newlines = 0         // consecutive line breaks just written
         var atStart = true       // nothing but line breaks seen so far
         var previousWasCR = false
+        var afterSoftHyphen = false  // a soft hyphen just dropped: a line break here joins a word
 
         for scalar in text.unicodeScalars {
             let isCR = scalar == "\r"
+            let wasAfterSoftHyphen = afterSoftHyphen
+            afterSoftHyphen = false
             defer { previousWasCR = isCR }
             switch scalar.value {
             case 0x0A where previousWasCR:
                 continue  // the LF of a CR LF pair, already counted
+            case 0xAD:
+                afterSoftHyphen = true
             case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+                if wasAfterSoftHyphen { continue }  // "indemni\u{AD}" / "fication": one word
                 pendingBlanks.removeAll()
                 newlines += 1
                 // At most one blank line in a row; none before the first text.
@@ -44,7 +59,11 @@ enum ExtractedTextNormalization {
             default:
                 output.append(contentsOf: pendingBlanks)
                 pendingBlanks.removeAll(keepingCapacity: true)
-                UTF8.encode(scalar) { output.append($0) }
+                if scalar.value & 0xFFF8 == 0xFB00, let letters = ligatures[scalar.value] {
+                    output.append(contentsOf: letters.utf8)
+                } else {
+                    UTF8.encode(scalar) { output.append($0) }
+                }
                 newlines = 0
                 atStart = false
             }

@@ -68,8 +68,9 @@ public final class Indexer {
     /// with those pages empty).
     /// (Counting white and tiny text on PDF pages, schema migration 5, did not change it: a
     /// PDF stored before is checked by re-reading its text, without embedding it again.)
-    /// 5: a PDF with an outline takes its chunks' sections from it; the shapes of lines gave
-    /// long books sections such as "3. Reboot system." or "DESCRIPTION" for hundreds of pages.
+    /// 5: a PDF with an outline takes its chunks' sections from it (the shapes of lines gave
+    /// long books sections such as "3. Reboot system." or "DESCRIPTION" for hundreds of
+    /// pages), and words a PDF hyphenated across lines are joined (`LineEndHyphens`).
     public static let pipelineVersion = 5
 
     public let store: IndexStore
