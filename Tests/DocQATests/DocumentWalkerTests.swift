@@ -135,7 +135,8 @@ struct DocumentWalkerTests {
             "bad-xml.docx", "blank.pdf", "bom-crlf.txt", "bomb.docx", "damaged.pdf", "empty.docx", "empty.eml",
             "encrypted-entry.docx", "encrypted.eml", "encrypted.pdf", "hidden-text-pages.pdf", "hidden-text.pdf", "html-only.eml",
             "latin1.txt", "memo.docx", "no-document.docx", "not-a-pdf.pdf", "not-a-zip.docx", "not-an-email.eml",
-            "outline-cycle.pdf", "outline.pdf", "password.docx", "stamped-scan.pdf", "thread.eml", "three-pages.pdf", "tiny-stamped-scan.pdf", "truncated.docx",
+            "outline-cycle.pdf", "outline-no-pages.pdf", "outline.pdf",
+            "password.docx", "stamped-scan.pdf", "thread.eml", "three-pages.pdf", "tiny-stamped-scan.pdf", "truncated.docx",
             "utf16le.txt", "utf8.txt",
         ])
     }

@@ -98,7 +98,8 @@ public struct Chunker {
     /// sections without opening them.
     static func headings(of document: ExtractedDocument) -> [(offset: Int, path: String)] {
         if let outline = document.outline, !outline.isEmpty {
-            return headings(of: document, outline: outline)
+            let events = headings(of: document, outline: outline)
+            if !events.isEmpty { return events }
         }
         var events: [(offset: Int, path: String)] = []
         var trail = SectionHeadings.Trail()
@@ -119,8 +120,10 @@ public struct Chunker {
 
     /// Headings from a PDF's outline: each entry opens at the line of its page where its
     /// title starts (after a section number, which joins the title), or at the top of
-    /// its page when the title is not found there. Offsets never go backwards, so an
-    /// entry out of order opens where the previous one did.
+    /// its page when the title is not found there. An entry not found on a page where an
+    /// earlier entry was is left out (it would relabel that entry's text); so is one whose
+    /// page comes before the previous entry's. With no entry placed, the shapes of lines
+    /// decide, as for a PDF without an outline.
     static func headings(of document: ExtractedDocument, outline: [PDFOutlineEntry]) -> [(offset: Int, path: String)] {
         let offsets = document.pageOffsets
         var pageIndex: [Int: Int] = [:]
@@ -130,16 +133,25 @@ public struct Chunker {
         var events: [(offset: Int, path: String)] = []
         var trail = SectionHeadings.Trail()
         var floor = 0
+        var searches: [Int: Int] = [:]  // page index → titles looked for on it
+        var located: Set<Int> = []      // pages where a title was found
         for entry in outline {
             guard let index = pageIndex[entry.page] else { continue }
             let text = document.pages[index].text
             let base = offsets[index]
+            guard floor <= base + text.utf8.count else { continue }  // out of order
             var offset = max(base, floor)
             var title = entry.title
-            if offset - base < text.utf8.count,
+            searches[index, default: 0] += 1
+            // Each search reads the page; a hostile outline pointing thousands of entries
+            // at one page gets the first 64 of them placed.
+            if searches[index]! <= 64, offset - base < text.utf8.count,
                let found = SectionHeadings.locate(entry.title, in: text, from: offset - base) {
                 offset = base + found.offset
                 title = found.label
+                located.insert(index)
+            } else if located.contains(index) {
+                continue  // not found after an entry found on this page
             }
             floor = offset
             trail.enter((entry.level, title))

@@ -70,14 +70,19 @@ enum SectionHeadings {
             } else if number != nil {
                 words.removeFirst()
             }
+            func matches(_ found: String) -> Bool {
+                // Whole words: a long title may wrap, or the line go on after it.
+                found == wanted || (wanted.count >= 20 && found.count >= 20
+                                    && (found.hasPrefix(wanted + " ") || wanted.hasPrefix(found + " ")))
+            }
             if let number, words.isEmpty {
-                previous = (lineStart, number)
+                // A number alone on its line names the section below it; a bare "12" may
+                // as well be a page or footnote number, so it needs a dot or a sub-level.
+                if number.hasSuffix(".") || (numberingDepth(number) ?? 0) >= 2 { previous = (lineStart, number) }
             } else if !words.isEmpty {
                 let found = comparable(words.joined(separator: " "))
-                func matches(_ found: String) -> Bool {
-                    found == wanted || (wanted.count >= 20 && found.count >= 20
-                                        && (found.hasPrefix(wanted) || wanted.hasPrefix(found)))
-                }
+                // "3D Printing" is a title, not section 3 "D Printing".
+                if number != nil, matches(comparable(line)) { return (lineStart, title) }
                 // A title that carries its own number ("4. Redistribution") matches with it.
                 if let number, matches(comparable(number + " " + found)) { return (lineStart, title) }
                 if number == nil, let previous, matches(comparable(previous.number + " " + found)) {

@@ -121,7 +121,7 @@ public enum DocumentExtractor {
         }
         // The title before cleaning: a title repeated as a running header is still the title.
         let title = usableTitle(pdf.title) ?? pages.lazy.compactMap { PageLayout.leadingTitle($0.text) }.first
-        let cleaned = LineEndHyphens.joined(PageLayout.cleaned(pages))
+        let cleaned = PageLayout.cleaned(pages)
         let outline = pdf.outline
         return ExtractedDocument(format: .pdf, pages: cleaned, title: title, outline: outline.isEmpty ? nil : outline)
     }

@@ -11,7 +11,8 @@
 ///
 /// - Typographic ligatures (U+FB00–FB06, "ﬁ" for "fi") become their letters, so "ﬁnancial"
 ///   is found by "financial"; a soft hyphen (U+00AD, an invisible hyphenation point) is
-///   dropped, and with it the line break it marks as a word broken there.
+///   dropped inside a line ("termi­nation" is one word) and shown as the hyphen it is
+///   printed as at the end of one.
 ///
 /// Line breaks are kept, not folded into spaces: they mark headings, list items,
 /// table rows and paragraphs, which the chunker uses to cut at natural boundaries and a
@@ -20,6 +21,10 @@
 /// reading-order text seldom has them. Nothing else is touched (no Unicode
 /// normalisation, no case folding), so quoted passages match the source.
 enum ExtractedTextNormalization {
+    private static func isLineBreak(_ value: UInt32) -> Bool {
+        [0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029].contains(value)
+    }
+
     /// The Latin ligatures of Unicode's Alphabetic Presentation Forms, spelled out.
     private static let ligatures: [UInt32: String] = [
         0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
@@ -34,20 +39,21 @@ enum ExtractedTextNormalization {
         var newlines = 0         // consecutive line breaks just written
         var atStart = true       // nothing but line breaks seen so far
         var previousWasCR = false
-        var afterSoftHyphen = false  // a soft hyphen just dropped: a line break here joins a word
+        var softHyphen = false  // a soft hyphen held back: printed as "-" if a line break follows
 
         for scalar in text.unicodeScalars {
             let isCR = scalar == "\r"
-            let wasAfterSoftHyphen = afterSoftHyphen
-            afterSoftHyphen = false
+            if softHyphen, scalar.value != 0xAD {
+                softHyphen = false
+                if Self.isLineBreak(scalar.value) { output.append(UInt8(ascii: "-")) }
+            }
             defer { previousWasCR = isCR }
             switch scalar.value {
             case 0x0A where previousWasCR:
                 continue  // the LF of a CR LF pair, already counted
             case 0xAD:
-                afterSoftHyphen = true
+                softHyphen = true
             case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
-                if wasAfterSoftHyphen { continue }  // "indemni\u{AD}" / "fication": one word
                 pendingBlanks.removeAll()
                 newlines += 1
                 // At most one blank line in a row; none before the first text.

@@ -70,7 +70,7 @@ public final class Indexer {
     /// PDF stored before is checked by re-reading its text, without embedding it again.)
     /// 5: a PDF with an outline takes its chunks' sections from it (the shapes of lines gave
     /// long books sections such as "3. Reboot system." or "DESCRIPTION" for hundreds of
-    /// pages), and words a PDF hyphenated across lines are joined (`LineEndHyphens`).
+    /// pages); text of every format has its ligatures spelled out and soft hyphens dropped.
     public static let pipelineVersion = 5
 
     public let store: IndexStore

@@ -19,7 +19,7 @@ python3 - <<'PY'
 
 def pdf(pages, outline=(), named=None):
     """pages: list of content-stream strings (None = a page with no content).
-    outline: (level, title, page index or destination name) in reading order, levels
+    outline: (level, title, page index, destination name or raw bytes) in reading order, levels
     starting at 1; named: {name: page index}, the catalog's named destinations."""
     objects = []  # index i holds object number i + 1
 
@@ -74,7 +74,9 @@ def pdf(pages, outline=(), named=None):
             if at + 1 < len(siblings):
                 body += b" /Next %d 0 R" % siblings[at + 1]
             body += links(items[i])
-            if isinstance(target, str):
+            if isinstance(target, bytes):
+                body += b" /Dest " + target  # written as given, e.g. a page that is not there
+            elif isinstance(target, str):
                 body += b" /Dest /%s" % target.encode()
             else:
                 body += b" /Dest [%d 0 R /XYZ 72 720 0]" % kids[target]
@@ -174,6 +176,9 @@ circular = circular.replace(b"/Title (Maintenance) /Parent 10 0 R /Prev 11 0 R",
 circular = circular.replace(b"/Title (Backups) /Parent 14 0 R",
                             b"/Title (Backups) /Parent 14 0 R /First 14 0 R /Last 14 0 R", 1)
 write("outline-cycle.pdf", circular)
+
+# No pages at all, and a bookmark that points at page 1 of them.
+write("outline-no-pages.pdf", pdf([], outline=[(1, "Cover", b"[0 /Fit]")]))
 
 # Text files.
 write("utf8.txt", "Café au lait costs 3 €.\n日本語のテキスト。\nParty time 🎉 done.\n"
