@@ -81,10 +81,11 @@ enum SectionHeadings {
                 if number.hasSuffix(".") || (numberingDepth(number) ?? 0) >= 2 { previous = (lineStart, number) }
             } else if !words.isEmpty {
                 let found = comparable(words.joined(separator: " "))
-                // "3D Printing" is a title, not section 3 "D Printing".
-                if number != nil, matches(comparable(line)) { return (lineStart, title) }
-                // A title that carries its own number ("4. Redistribution") matches with it.
-                if let number, matches(comparable(number + " " + found)) { return (lineStart, title) }
+                // A title that carries its own number ("4. Redistribution", "1.1 Console"
+                // from "1.1Console"), or starts with one ("3D Printing", not section 3).
+                if let number, matches(comparable(line)) || matches(comparable(number + " " + found)) {
+                    return (lineStart, title)
+                }
                 if number == nil, let previous, matches(comparable(previous.number + " " + found)) {
                     return (previous.offset, title)
                 }

@@ -122,7 +122,13 @@ public enum DocumentExtractor {
         // The title before cleaning: a title repeated as a running header is still the title.
         let title = usableTitle(pdf.title) ?? pages.lazy.compactMap { PageLayout.leadingTitle($0.text) }.first
         let cleaned = PageLayout.cleaned(pages)
-        let outline = pdf.outline
+        // Titles cleaned as page text is (ligatures, control characters), so they match it.
+        let outline = pdf.outline.compactMap { entry -> PDFOutlineEntry? in
+            var entry = entry
+            entry.title = ExtractedTextNormalization.normalize(entry.title)
+                .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return entry.title.isEmpty ? nil : entry
+        }
         return ExtractedDocument(format: .pdf, pages: cleaned, title: title, outline: outline.isEmpty ? nil : outline)
     }
 

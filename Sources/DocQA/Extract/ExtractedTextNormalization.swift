@@ -8,7 +8,6 @@
 ///   could drive a terminal when text is printed.
 /// - Spaces and tabs at the end of a line are removed, and runs of blank lines shrink to
 ///   one: both are layout debris (PDF line ends, padded text exports).
-///
 /// - Typographic ligatures (U+FB00–FB06, "ﬁ" for "fi") become their letters, so "ﬁnancial"
 ///   is found by "financial"; a soft hyphen (U+00AD, an invisible hyphenation point) is
 ///   dropped inside a line ("termi­nation" is one word) and shown as the hyphen it is
@@ -18,13 +17,9 @@
 /// table rows and paragraphs, which the chunker uses to cut at natural boundaries and a
 /// reader sees when a passage is quoted. Runs of spaces inside a line are kept too:
 /// in plain-text tables and Markdown indentation they carry structure, and poppler's
-/// reading-order text seldom has them. Nothing else is touched (no Unicode
+/// reading-order text seldom has them. Nothing else is touched (no other Unicode
 /// normalisation, no case folding), so quoted passages match the source.
 enum ExtractedTextNormalization {
-    private static func isLineBreak(_ value: UInt32) -> Bool {
-        [0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029].contains(value)
-    }
-
     /// The Latin ligatures of Unicode's Alphabetic Presentation Forms, spelled out.
     private static let ligatures: [UInt32: String] = [
         0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
@@ -43,10 +38,8 @@ enum ExtractedTextNormalization {
 
         for scalar in text.unicodeScalars {
             let isCR = scalar == "\r"
-            if softHyphen, scalar.value != 0xAD {
-                softHyphen = false
-                if Self.isLineBreak(scalar.value) { output.append(UInt8(ascii: "-")) }
-            }
+            let heldHyphen = softHyphen
+            softHyphen = false
             defer { previousWasCR = isCR }
             switch scalar.value {
             case 0x0A where previousWasCR:
@@ -54,6 +47,7 @@ enum ExtractedTextNormalization {
             case 0xAD:
                 softHyphen = true
             case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+                if heldHyphen { output.append(UInt8(ascii: "-")) }
                 pendingBlanks.removeAll()
                 newlines += 1
                 // At most one blank line in a row; none before the first text.

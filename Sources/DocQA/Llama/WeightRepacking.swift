@@ -8,8 +8,8 @@ import Foundation
 /// (BENCHMARKS.md, "Weight repacking"): without repacking, reading a 530-token prompt takes
 /// 3.6 s instead of 5.2 s and loading the model 0.4 s instead of 1.0 s; answers change only
 /// as any change of CPU kernels changes rounding. On a Zen 5 too ("A newer CPU"): hard-set
-/// median 2.95 s a question without repacking, 3.81 s with it. On CPUs without AVX-512 (most laptops)
-/// llama.cpp's own choice, repacking, stands: those are the CPUs its repacked kernels were
+/// median 2.95 s a question without repacking, 3.81 s with it. On CPUs without AVX-512
+/// (most laptops) llama.cpp's own choice, repacking, stands: those are the CPUs its repacked kernels were
 /// written for, and nothing here measured otherwise. `DOCQA_REPACK=1` or `0` overrides.
 public struct WeightRepacking: Sendable, Equatable {
     public var isOn: Bool

@@ -1,5 +1,4 @@
 import CPoppler
-import Foundation
 
 /// One entry of a PDF's outline (the bookmarks a viewer shows beside the pages).
 public struct PDFOutlineEntry: Sendable, Equatable, Codable {
@@ -58,9 +57,7 @@ extension PDFDocument {
     private func outlineEntry(_ action: UnsafeMutablePointer<PopplerAction>, level: Int) -> PDFOutlineEntry? {
         guard action.pointee.type == POPPLER_ACTION_GOTO_DEST, let title = action.pointee.any.title,
               let destination = action.pointee.goto_dest.dest else { return nil }
-        // Cleaned as page text is (ligatures, control characters), so it matches the page.
-        let text = ExtractedTextNormalization.normalize(String(cString: title))
-            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let text = String(cString: title).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         var page = Int(destination.pointee.page_num)
         if destination.pointee.type == POPPLER_DEST_NAMED {
             guard let name = destination.pointee.named_dest,
@@ -69,7 +66,6 @@ extension PDFDocument {
             poppler_dest_free(resolved)
         }
         guard !text.isEmpty, page >= 1, page <= pageCount else { return nil }
-        let shortened = String(text.prefix(200)).trimmingCharacters(in: .whitespaces)
-        return PDFOutlineEntry(level: level, title: shortened, page: page)
+        return PDFOutlineEntry(level: level, title: String(text.prefix(200)), page: page)
     }
 }

@@ -17,6 +17,10 @@ python3 - <<'PY'
 # Writes small, valid PDFs by hand: one Helvetica font, one content stream per page,
 # and a cross-reference table with exact byte offsets.
 
+def escape(string):
+    """A PDF literal string's text: backslashes and parentheses escaped."""
+    return string.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
 def pdf(pages, outline=(), named=None):
     """pages: list of content-stream strings (None = a page with no content).
     outline: (level, title, page index, destination name or raw bytes) in reading order, levels
@@ -68,7 +72,7 @@ def pdf(pages, outline=(), named=None):
         for i, (_, title, target) in enumerate(outline):
             siblings = children[parent[i]]
             at = siblings.index(items[i])
-            body = b"<< /Title (%s) /Parent %d 0 R" % (title.encode("latin-1"), parent[i])
+            body = b"<< /Title (%s) /Parent %d 0 R" % (escape(title).encode("latin-1"), parent[i])
             if at > 0:
                 body += b" /Prev %d 0 R" % siblings[at - 1]
             if at + 1 < len(siblings):
@@ -103,8 +107,7 @@ def text(lines, x=72, y=720, size=12, render_mode=0, rgb=(0, 0, 0)):
     ops = ["BT", "/F1 %g Tf" % size, "%d Tr" % render_mode,
            "%g %g %g rg" % rgb, "%g TL" % (size * 1.4), "%g %g Td" % (x, y)]
     for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append("(%s) Tj T*" % escaped)
+        ops.append("(%s) Tj T*" % escape(line))
     ops.append("ET")
     return "\n".join(ops) + "\n"
 
