@@ -2,24 +2,31 @@ import DocQATestSupport
 import Foundation
 import Testing
 
-/// The real-document evaluation set (Benchmarks/eval), indexed once for the suite below.
+/// A real-document evaluation set (Benchmarks/eval or Benchmarks/eval2), indexed once for
+/// the suite below.
 private actor EvaluationIndex {
-    static let shared = EvaluationIndex()
+    static let first = EvaluationIndex(set: "eval")
+    static let second = EvaluationIndex(set: "eval2")
+    /// The folder under Benchmarks/: its `documents` are indexed, its question files asked.
+    let set: String
     private let folder: TestFolder?
     private var build: Task<String, any Error>?
 
-    private init() { folder = try? TestFolder() }
+    private init(set: String) {
+        self.set = set
+        folder = try? TestFolder()
+    }
 
     func path() async throws -> String {
         if let build { return try await build.value }
         let folder = try #require(folder, "No temporary folder for the evaluation index.")
-        let task = Task { [folder] in
+        let task = Task { [folder, set] in
             try DefaultModels.require()
-            let path = folder.file("eval.sqlite")
-            let run = try await ChildProcess.docqa(["index", Repository.root + "/Benchmarks/eval/documents",
+            let path = folder.file("\(set).sqlite")
+            let run = try await ChildProcess.docqa(["index", Repository.root + "/Benchmarks/\(set)/documents",
                                                     "--index", path, "--quiet"],
                                                    in: folder, timeout: .seconds(900))
-            guard run.status == 0 else { throw SetupError("Indexing Benchmarks/eval/documents failed: \(run)") }
+            guard run.status == 0 else { throw SetupError("Indexing Benchmarks/\(set)/documents failed: \(run)") }
             return path
         }
         build = task
@@ -30,15 +37,16 @@ private actor EvaluationIndex {
 extension ModelBackedTests {
     /// `docqa eval` end to end on documents nobody on the team wrote, with the quality the
     /// default ranking has reached there (BENCHMARKS.md), so a change that loses it fails.
-    @Suite("retrieval on the real-document evaluation set")
+    @Suite("retrieval on the real-document evaluation sets")
     struct RetrievalQualityTests {
         static let sets = ["questions.jsonl", "questions-hard.jsonl"]
 
-        private func scores(_ questions: String, ranking: String) async throws -> [String: Double] {
-            let index = try await EvaluationIndex.shared.path()
+        private func scores(_ questions: String, ranking: String,
+                            in index: EvaluationIndex = .first) async throws -> [String: Double] {
+            let path = try await index.path()
             let folder = try TestFolder()
             let result = try await ChildProcess.docqa(
-                ["eval", Repository.root + "/Benchmarks/eval/" + questions, "--index", index, "--ranking", ranking, "--json"],
+                ["eval", Repository.root + "/Benchmarks/\(index.set)/" + questions, "--index", path, "--ranking", ranking, "--json"],
                 in: folder, timeout: ChildProcess.modelTimeout)
             try #require(result.status == 0, "\(result)")
             let retrieval = try #require(try jsonObject(result.stdout)["retrieval"] as? [String: Any], "\(result)")
@@ -72,10 +80,27 @@ extension ModelBackedTests {
             #expect(weighted > keyword, "weighted \(weighted), keyword \(keyword)")
         }
 
+        /// The second set (R manuals, EU, Eclipse, Creative Commons and data licences; its
+        /// questions were written after the ranking was chosen, so it was never tuned to
+        /// them): page @5 0.98, page MRR 0.91, passage @5 0.84 when added (BENCHMARKS.md),
+        /// and the default finds the passage that holds the answer better than either
+        /// search alone (passage MRR 0.71 against 0.63 for each).
+        @Test func secondSetQuality() async throws {
+            let weighted = try await scores("questions.jsonl", ranking: "weighted", in: .second)
+            #expect((weighted["pageRecallAt5"] ?? 0) >= 0.93, "\(weighted)")
+            #expect((weighted["pageMRR"] ?? 0) >= 0.86, "\(weighted)")
+            #expect((weighted["passageRecallAt5"] ?? 0) >= 0.78, "\(weighted)")
+            for ranking in ["vector", "keyword"] {
+                let alone = try await scores("questions.jsonl", ranking: ranking, in: .second)
+                #expect((weighted["passageMRR"] ?? 0) > (alone["passageMRR"] ?? 0),
+                        "weighted \(weighted), \(ranking) \(alone)")
+            }
+        }
+
         /// The readable table: recall at 1, 5 and 10 and MRR, for files, pages and passages
         /// that hold the expected text.
         @Test func evalPrintsATable() async throws {
-            let index = try await EvaluationIndex.shared.path()
+            let index = try await EvaluationIndex.first.path()
             let folder = try TestFolder()
             let result = try await ChildProcess.docqa(
                 ["eval", Repository.root + "/Benchmarks/eval/questions.jsonl", "--index", index],

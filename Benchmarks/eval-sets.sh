@@ -1,0 +1,18 @@
+# Sourced by Benchmarks/retrieval and Benchmarks/answers: the question sets they measure
+# and the index each set is asked against. Needs ROOT, DOCQA, WORK and say().
+#   samples  samples/questions.jsonl              over samples/case-file
+#   real     Benchmarks/eval/questions.jsonl       over Benchmarks/eval/documents
+#   hard     Benchmarks/eval/questions-hard.jsonl  over the same index as real
+#   second   Benchmarks/eval2/questions.jsonl      over Benchmarks/eval2/documents
+declare -A DOCS=([samples]=samples [real]=real [hard]=real [second]=second)
+declare -A QUESTIONS=([samples]=$ROOT/samples/questions.jsonl [real]=$ROOT/Benchmarks/eval/questions.jsonl
+                      [hard]=$ROOT/Benchmarks/eval/questions-hard.jsonl [second]=$ROOT/Benchmarks/eval2/questions.jsonl)
+ALL_SETS=(samples real hard second)
+
+# Indexes the three document folders into $WORK (brought up to date if kept there).
+index_sets() {
+    say "indexing the samples and the two real-document sets"
+    "$DOCQA" index "$ROOT/samples/case-file" --index "$WORK/samples.sqlite" --quiet >/dev/null
+    "$DOCQA" index "$ROOT/Benchmarks/eval/documents" --index "$WORK/real.sqlite" --quiet >/dev/null
+    "$DOCQA" index "$ROOT/Benchmarks/eval2/documents" --index "$WORK/second.sqlite" --quiet >/dev/null
+}
