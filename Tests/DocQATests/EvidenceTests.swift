@@ -123,6 +123,23 @@ import Testing
         #expect(Answerer.quotingNumbers(in: answer, sources: sources) == expected)
     }
 
+    /// A date is quoted as its source writes it, whichever way the model reordered it; a
+    /// date no source holds, and text that only looks like a date, are left alone.
+    @Test(arguments: [
+        ("It was released on February 26, 2007. [1]", "It was released on 26 February 2007. [1]"),
+        ("Released 26th February 2007 [1]", "Released 26 February 2007 [1]"),
+        ("Released Feb. 26, 2007", "Released 26 February 2007"),
+        ("Signed on 2 March 2025, amended on March 2, 2026.", "Signed on March 2, 2025, amended on March 2, 2026."),
+        ("It was released on 26 February 2007.", "It was released on 26 February 2007."),
+        ("It was released on February 27, 2007.", "It was released on February 27, 2007."),
+        ("It took 26 seconds in 2007.", "It took 26 seconds in 2007."),
+    ])
+    func datesAreQuotedAsTheSourceWritesThem(answer: String, expected: String) {
+        let sources = [source(1, "Version 1.1 - 26 February 2007. The font software may be used freely."),
+                       source(2, "The agreement was signed on March 2, 2025 by both parties.")]
+        #expect(Answerer.quotingDates(in: answer, sources: sources) == expected)
+    }
+
     /// A sentence that only points at a source gives its citation to the sentence before.
     @Test(arguments: [
         ("Marlowe Elastomers made the O-rings. This is stated in passage [2].", "Marlowe Elastomers made the O-rings [2]."),

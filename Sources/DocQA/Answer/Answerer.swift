@@ -200,7 +200,7 @@ public final class Answerer {
     private func finish(_ pending: PendingAnswer, generation: GenerationResult,
                         generationStart: ContinuousClock.Instant) throws -> Answer {
         var result = pending.result
-        let question = result.question, sources = result.sources
+        let question = result.question
         let waited = pending.start.duration(to: generationStart).inSeconds
         result.stopReason = generation.stopReason
         result.timings.promptTokens = generation.promptTokens
@@ -251,7 +251,8 @@ public final class Answerer {
                        result: inout Answer) throws
         -> (text: String, citations: [Citation], evidence: [EvidenceSentence], reason: String?) {
         let sources = result.sources
-        let text = Self.quotingNumbers(in: Self.cleaned(raw, sources: sources), sources: sources)
+        let text = Self.quotingDates(in: Self.quotingNumbers(in: Self.cleaned(raw, sources: sources), sources: sources),
+                                     sources: sources)
         let citations = Self.citations(for: text, question: question, sources: sources)
         let unsupported = Self.unsupportedSentences(of: text, question: question, sources: sources)
         result.check.unsupportedSentences = unsupported
