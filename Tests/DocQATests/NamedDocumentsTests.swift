@@ -13,11 +13,15 @@ struct NamedDocumentsTests {
         #expect(NamedDocuments.nameWords(inQuestion: "Apache terms: may I sublicense?") == [])
         #expect(NamedDocuments.nameWords(inQuestion: "what does the supply agreement say about notice?") == [])
         #expect(NamedDocuments.numbers(in: "MPL 2.0, GPLv3 and LGPL 2.1") == ["2", "3", "2.1"])
+        // Adjacent name words are one name.
+        #expect(NamedDocuments.namePhrases(inQuestion: "Which Creative Commons licence does the newer EUPL 1.2 accept?")
+                == [["creative", "commons"], ["eupl", "1.2"]])
     }
 
     /// In a folder of licences, "Apache" names apache-2.0.txt; "MPL 2.0" names the MPL
     /// whose name carries the version; a party that every document mentions names none,
-    /// though two titles carry it; and a question naming nothing gives `nil`.
+    /// though two titles carry it; a question may name two; and a question naming nothing
+    /// gives `nil`.
     @Test func namesFoundFromTitlesFileNamesAndText() throws {
         try withTemporaryFolder { folder throws in
             let store = try IndexStore(path: folder + "/index.sqlite", create: true)
@@ -65,6 +69,11 @@ struct NamedDocumentsTests {
             #expect(try named("Under MPL 2.0, where must litigation be brought?")?.paths == ["/licences/mpl-2.0.txt"])
             #expect(try named("Under the MPL, where must litigation be brought?")?.paths
                     == ["/licences/mpl-2.0.txt", "/licences/mpl-1.1.txt"])
+            // Two words of one name ("Mozilla MPL") are one vote, so they do not outvote the
+            // other licence the question names; the version then picks among all the named
+            // ones.
+            #expect(try named("Is the Mozilla MPL 2.0 stricter than the Apache License on patents?")?.paths
+                    == ["/licences/apache-2.0.txt", "/licences/mpl-2.0.txt"])
             #expect(try named("How much has Corvane spent on fees?") == nil)
             #expect(try named("how long is the cure period?") == nil)
         }

@@ -33,8 +33,8 @@ public struct NamedDocuments: Sendable, Equatable {
     ///   in their text.
     static func find(in question: String, documents: [StoredDocument],
                      textChunkCounts: (String) throws -> [Int64: Int]) rethrows -> NamedDocuments? {
-        let candidates = nameWords(inQuestion: question)
-        guard !candidates.isEmpty, documents.count > 1 else { return nil }
+        let phrases = namePhrases(inQuestion: question)
+        guard !phrases.isEmpty, documents.count > 1 else { return nil }
         // Only names that hold a candidate word somewhere are split into words: splitting
         // every document's name for every question cost most of a search at a few
         // thousand documents (Benchmarks/scale).
@@ -49,24 +49,40 @@ public struct NamedDocuments: Sendable, Equatable {
         let totalChunks = documents.reduce(0) { $0 + $1.chunkCount }
         // A word in many documents' names is the collection's name, not one document's.
         let mostOwners = max(1, documents.count / 3)
-        var votes = [Int](repeating: 0, count: documents.count)
+        var ownersOfWord: [String: [Int]] = [:]
         var words: [String] = []
-        for word in candidates {
+        /// The documents `word` names, or none when it does not name a few of them.
+        func owners(of word: String) throws -> [Int] {
+            if let known = ownersOfWord[word] { return known }
+            ownersOfWord[word] = []
             let owners = documents.indices.filter { contains(lowered[$0], word) && name($0).contains(word) }
-            guard !owners.isEmpty, owners.count <= mostOwners else { continue }
+            guard !owners.isEmpty, owners.count <= mostOwners else { return [] }
             let counts = try textChunkCounts(word)
             let ownerIDs = Set(owners.map { documents[$0].id })
             let withWord = documents.reduce(0) { $0 + (counts[$1.id] ?? 0) }
             let ownedWithWord = ownerIDs.reduce(0) { $0 + (counts[$1] ?? 0) }
             let ownedChunks = owners.reduce(0) { $0 + documents[$1].chunkCount }
             if withWord > 0 {
-                guard ownedChunks > 0, totalChunks > 0 else { continue }
+                guard ownedChunks > 0, totalChunks > 0 else { return [] }
                 let lift = (Double(ownedWithWord) / Double(withWord)) / (Double(ownedChunks) / Double(totalChunks))
-                guard lift >= minimumLift else { continue }
+                guard lift >= minimumLift else { return [] }
             }
             // (A word no chunk's text holds, only names do, names its documents outright.)
             words.append(word)
-            for owner in owners { votes[owner] += 1 }
+            ownersOfWord[word] = owners
+            return owners
+        }
+        // Each name of the question votes once, for the documents that carry most of its
+        // words: "Creative Commons" votes for the two CC licences (ODbL's title has only
+        // "Commons"), so its two words do not outvote a one-word name ("EUPL") beside it.
+        var votes = [Int](repeating: 0, count: documents.count)
+        for phrase in phrases {
+            var carried = [Int: Int]()
+            for word in phrase {
+                for owner in try owners(of: word) { carried[owner, default: 0] += 1 }
+            }
+            guard let most = carried.values.max() else { continue }
+            for (owner, count) in carried where count == most { votes[owner] += 1 }
         }
         guard let most = votes.max(), most > 0 else { return nil }
         var named = votes.indices.filter { votes[$0] == most }
@@ -81,16 +97,35 @@ public struct NamedDocuments: Sendable, Equatable {
     /// names: capitalised words past the first, acronyms and words with digits anywhere.
     static func nameWords(inQuestion question: String) -> [String] {
         var result: [String] = []
+        for word in namePhrases(inQuestion: question).joined() where !result.contains(word) {
+            result.append(word)
+        }
+        return result
+    }
+
+    /// The question's names: runs of adjacent words written as names ("Creative Commons",
+    /// "MPL 2.0"), each as its words (see `nameWords`), each distinct run once.
+    static func namePhrases(inQuestion question: String) -> [[String]] {
+        var phrases: [[String]] = []
+        var current: [String] = []
+        func close() {
+            if !current.isEmpty, !phrases.contains(current) { phrases.append(current) }
+            current = []
+        }
         for (position, token) in tokens(question).enumerated() {
             let uppercase = token.original.filter(\.isUppercase).count
             let isName = token.hasDigits || uppercase >= 2 || (uppercase == 1 && position > 0)
-            guard isName else { continue }
+            guard isName else {
+                close()
+                continue
+            }
             for part in token.parts where part.count >= 3 && !part.allSatisfy(\.isNumber)
-                && !Terms.stopWords.contains(part) && !result.contains(part) {
-                result.append(part)
+                && !Terms.stopWords.contains(part) && !current.contains(part) {
+                current.append(part)
             }
         }
-        return result
+        close()
+        return phrases
     }
 
     /// The words of a document's file name (without extension) and title.
