@@ -68,7 +68,8 @@ struct DoctorCommand: ParsableCommand {
         let threads = d.threads
         line("  cores \(threads.cores); threads now \(threads.threads)"
              + (threads.fixed != nil ? " (DOCQA_THREADS=\(threads.environment ?? ""))"
-                : " (follows the load: \(threads.otherLoad.map(String.init) ?? "unknown") other threads busy; DOCQA_THREADS=N fixes it)"))
+                : " for indexing (follows the load: \(threads.otherLoad.map(String.init) ?? "unknown") other threads busy; "
+                    + "DOCQA_THREADS=N fixes it); answers always use \(threads.cores), so that the load cannot change them"))
         line("  weight repacking \(d.weightRepacking.isOn ? "on" : "off") (\(d.weightRepacking.reason))")
         line()
         line("Folders:")

@@ -15,10 +15,14 @@ final class ComputeThreads {
     private let cores: Int
     private(set) var current: Int
 
-    init(requested: Int?) {
+    /// With `followsLoad` false the count is fixed at every core (unless one is asked for):
+    /// llama.cpp's results can change in the last bits with the thread count, and an
+    /// answer's wording with them (sample q17 did, with 1 and 2 threads), so answers are
+    /// computed with a count that does not depend on what else the machine is doing.
+    init(requested: Int?, followsLoad: Bool = true) {
         let environment = ProcessInfo.processInfo.environment["DOCQA_THREADS"].flatMap { Int($0) }
-        fixed = (requested ?? environment).map { max(1, $0) }
         cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        fixed = (requested ?? environment ?? (followsLoad ? nil : cores)).map { max(1, $0) }
         current = fixed ?? cores
         if fixed == nil { CPULoadMonitor.shared.start() }
     }

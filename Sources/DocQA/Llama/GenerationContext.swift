@@ -64,7 +64,10 @@ public final class GenerationContext {
         params.n_seq_max = UInt32(sequences)
         params.kv_unified = sequences > 1
         params.no_perf = true
-        let computeThreads = ComputeThreads(requested: threads)
+        // Every core, whatever the load: the same question gives the same answer on a busy
+        // machine as on a quiet one (`ComputeThreads`). Answering gained nothing from
+        // following the load (BENCHMARKS.md, "Contention, session 6"); indexing does.
+        let computeThreads = ComputeThreads(requested: threads, followsLoad: false)
         params.n_threads = Int32(computeThreads.current)
         params.n_threads_batch = Int32(computeThreads.current)
         guard let context = llama_init_from_model(model.handle, params) else {
