@@ -79,6 +79,36 @@ struct NamedDocumentsTests {
         }
     }
 
+    /// A name of several words votes once, for the documents that carry most of them:
+    /// "Creative Commons" names the two CC licences (the ODbL's title has "Commons" only),
+    /// so its two words do not outvote "EUPL" in the same question, and "1.2" then picks
+    /// the EUPL the question means (the second evaluation set's b06, BENCHMARKS.md).
+    @Test func aNameOfSeveralWordsVotesOnce() throws {
+        let titles = [
+            ("/l/cc-by-4.0.txt", "Creative Commons Attribution 4.0 International"),
+            ("/l/cc-by-sa-4.0.txt", "Creative Commons Attribution-ShareAlike 4.0 International"),
+            ("/l/odbl-1.0.txt", "Open Data Commons Open Database License v1.0"),
+            ("/l/eupl-1.1.txt", "European Union Public Licence v. 1.1"),
+            ("/l/eupl-1.2.txt", "European Union Public Licence v. 1.2"),
+            ("/r/r-admin.pdf", "R Installation and Administration"),
+            ("/r/r-intro.pdf", "An Introduction to R"),
+            ("/r/r-data.pdf", "R Data Import/Export"),
+            ("/r/r-faq.html", "R FAQ"),
+        ]
+        let documents = titles.enumerated().map { index, document in
+            StoredDocument(id: Int64(index + 1), path: document.0, contentHash: "h\(index)", format: .text,
+                           pageCount: nil, chunkCount: 10, indexedAt: Date(), title: document.1)
+        }
+        // No chunk's text holds the name words, so they name their documents outright;
+        // "1.2" is in every document's text, so it names none (it only picks a version).
+        let everywhere = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, 1) })
+        let named = NamedDocuments.find(in: "Which Creative Commons licence does EUPL 1.2 accept for manuals?",
+                                        documents: documents,
+                                        textChunkCounts: { $0 == "1.2" ? everywhere : [:] })
+        #expect(named?.paths == ["/l/eupl-1.2.txt"], "\(String(describing: named))")
+        #expect(named?.words == ["creative", "commons", "eupl"], "\(String(describing: named))")
+    }
+
     /// An answer drawn only from documents other than the named ones is declined, naming
     /// both; one that cites a named document is kept; the check can be turned off.
     @Test func answerFromAnotherDocumentIsDeclined() {
