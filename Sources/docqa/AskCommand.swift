@@ -46,7 +46,9 @@ struct AskCommand: ParsableCommand {
             answerer.shouldStop = { Interruption.signal != nil }
 
             let retrievalStart = clock.now
-            let found = try retrieval.makeRetriever(store: store, embedder: embedder).retrieval(for: question, limit: retrieval.topK)
+            let expander = try retrieval.makeExpander(model: answerer.model)
+            let found = try retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
+                .retrieval(for: question, limit: retrieval.topK)
             let retrievalSeconds = retrievalStart.duration(to: clock.now).inSeconds
 
             // Stopped before the model ran, or while it wrote (at its next piece of text).
@@ -77,6 +79,9 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk], stale: Set<String>
         if let reason = answer.check.declineReason { print(terminalSafe(reason)) }
         if !answer.draft.isEmpty {
             print("\nUnverified draft (not supported by the passages; do not rely on it):\n  \(terminalSafe(answer.draft))")
+        }
+        if let expansion = answer.check.expansion {
+            print("\nAlso searched for, by meaning (a sentence the chat model wrote before reading any passage; a guess, not evidence):\n  \(terminalSafe(expansion))")
         }
         if !closest.isEmpty {
             print("\nClosest passages searched:")

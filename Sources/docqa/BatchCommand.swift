@@ -103,7 +103,8 @@ struct BatchCommand: ParsableCommand {
             let store = try openExistingIndex(indexOptions)
             let embedder = try embedding.makeEmbedder()
             let answerer = try answering.makeAnswerer(embedder: embedder, parallel: parallel)
-            let retriever = retrieval.makeRetriever(store: store, embedder: embedder)
+            let expander = try retrieval.makeExpander(model: answerer.model)
+            let retriever = retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
             let runner = BatchRunner(store: store, retriever: retriever, answerer: answerer, topK: retrieval.topK)
             let documents = eachDocument ? try runner.documents() : nil
             if let documents, documents.isEmpty {
@@ -121,7 +122,8 @@ struct BatchCommand: ParsableCommand {
                     topK: retrieval.topK, ranking: retrieval.ranking.rawValue, paths: retrieval.filter.paths,
                     types: retrieval.filter.types.map(\.rawValue).sorted(), eachDocument: eachDocument,
                     contextLength: answering.contextLength, maxAnswerTokens: answering.maxTokens,
-                    evidenceTokens: answerer.evidenceSelector.tokenBudget, parallel: parallel))
+                    evidenceTokens: answerer.evidenceSelector.tokenBudget, parallel: parallel,
+                    expandsQuestions: expander != nil))
             if restart { try? FileManager.default.removeItem(atPath: journalPath) }
             let journal = try BatchJournal(path: journalPath, run: run)
 

@@ -59,10 +59,13 @@ struct EvalCommand: ParsableCommand {
             let questions = try EvaluationQuestion.load(path: expand(self.questions))
             let store = try openExistingIndex(indexOptions)
             let embedder = try embedding.makeEmbedder()
-            var retriever = retrieval.makeRetriever(store: store, embedder: embedder)
+            let answerer = answers ? try answering.makeAnswerer(embedder: embedder) : nil
+            // Retrieval as `ask` does it: with the chat model's sentence when --expand is on.
+            let expander = retrieval.expand
+                ? try retrieval.makeExpander(model: answerer?.model ?? LlamaModel(path: try answering.chatModelPath)) : nil
+            var retriever = retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
             // Neighbouring chunks are read only to choose evidence for answers.
             if !answers { retriever.windowNeighbours = 0 }
-            let answerer = answers ? try answering.makeAnswerer(embedder: embedder) : nil
             if noDecline { answerer?.policy.enabled = false }
             if evidenceOnly { answerer?.selectsEvidenceOnly = true }
             if let minAnswersQuestion { answerer?.policy.minimumAnswersQuestion = minAnswersQuestion }

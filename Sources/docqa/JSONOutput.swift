@@ -67,8 +67,8 @@ enum JSONOutput {
     }
 
     /// `stale`: the paths of stale documents (see `IndexStore.stalePaths`).
-    static func search(_ results: [RetrievedChunk], stale: Set<String> = []) -> JSON {
-        .object([("results", .array(results.enumerated().map { rank, result in
+    static func search(_ results: [RetrievedChunk], expansion: String? = nil, stale: Set<String> = []) -> JSON {
+        .object([("expansion", expansion.map(JSON.string) ?? .null), ("results", .array(results.enumerated().map { rank, result in
             .object([
                 ("rank", .int(rank + 1)),
                 ("path", .string(result.chunk.path)),
@@ -141,6 +141,7 @@ enum JSONOutput {
                     .object([("words", .array(named.words.map(JSON.string))),
                              ("paths", .array(named.paths.sorted().map(JSON.string)))])
                 } ?? .null),
+                ("expansion", answer.check.expansion.map(JSON.string) ?? .null),
                 ("declineReason", answer.check.declineReason.map(JSON.string) ?? .null),
                 ("draft", .string(answer.draft)),
             ] + retryMembers(answer))),

@@ -89,6 +89,10 @@ struct RetrievalOptions: ParsableArguments {
 
     @OptionGroup var filter: FilterOptions
 
+    @Flag(inversion: .prefixedNo,
+          help: "Also search by meaning for a sentence the chat model writes as a document would answer the question (models of 1B parameters and more; about a second). --no-expand searches the question alone.")
+    var expand = true
+
     // For measurement (Benchmarks/answers): neighbouring chunks read with each passage
     // when choosing evidence sentences.
     @Option(name: .customLong("window"), help: ArgumentHelp(visibility: .hidden))
@@ -107,8 +111,15 @@ struct RetrievalOptions: ParsableArguments {
         }
     }
 
-    func makeRetriever(store: IndexStore, embedder: Embedder) -> Retriever {
+    /// The writer of the sentence searched with each question, when `--expand` is on and
+    /// `model` is large enough to write a useful one.
+    func makeExpander(model: LlamaModel) throws -> HypotheticalAnswerWriter? {
+        expand ? try HypotheticalAnswerWriter.make(model: model) : nil
+    }
+
+    func makeRetriever(store: IndexStore, embedder: Embedder, expander: (any QueryExpanding)? = nil) -> Retriever {
         var retriever = Retriever(store: store, embedder: embedder)
+        retriever.expander = expander
         retriever.ranking = ranking
         retriever.filter = filter.documentFilter
         retriever.windowNeighbours = windowNeighbours

@@ -23,6 +23,22 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"section\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"hiddenText\",\"stale\",\"text\"}]}.")
     var json = false
 
+    /// The writer of the sentence searched with the query (the chat model `ask` uses, from
+    /// DOCQA_MODEL or the installed default), as `ask` searches; without an installed chat
+    /// model, the query is searched alone and stderr says so.
+    private func expander() throws -> HypotheticalAnswerWriter? {
+        guard retrieval.expand else { return nil }
+        let path: String
+        do {
+            path = try ModelCatalog().resolve(ProcessInfo.processInfo.environment["DOCQA_MODEL"], role: .chat)
+        } catch let error as DocQAError {
+            printError("search: searching the query alone, without a chat model to expand it (\(terminalSafe(error.message))). "
+                       + "--no-expand does so without this note.")
+            return nil
+        }
+        return try retrieval.makeExpander(model: try LlamaModel(path: path))
+    }
+
     func validate() throws {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("The query is empty; say what to look for.")
@@ -33,14 +49,19 @@ struct SearchCommand: ParsableCommand {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
             let embedder = try embedding.makeEmbedder()
-            let results = try retrieval.makeRetriever(store: store, embedder: embedder).retrieve(query, limit: retrieval.topK)
+            var retriever = retrieval.makeRetriever(store: store, embedder: embedder, expander: try expander())
+            retriever.windowNeighbours = 0
+            let found = try retriever.retrieval(for: query, limit: retrieval.topK)
+            let results = found.chunks
             let stale = try store.stalePaths()
             if json {
-                print(JSONOutput.render(JSONOutput.search(results, stale: stale)))
+                print(JSONOutput.render(JSONOutput.search(results, expansion: found.expansion, stale: stale)))
                 return
             }
             if results.isEmpty {
                 print("No passages found. Is the index empty? Add files with: docqa index PATH")
+            } else if let expansion = found.expansion {
+                print("Also searched, by meaning, for (written by the chat model as a guess, not evidence): \(terminalSafe(expansion))\n")
             }
             for (rank, result) in results.enumerated() {
                 let hit = result.chunk

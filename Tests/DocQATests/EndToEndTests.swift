@@ -231,3 +231,73 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         #expect(answer.citations.isEmpty && answer.text.isEmpty)
     }
 }
+
+/// Returns one fixed sentence for every query, and counts how often it was asked.
+private final class FixedExpansion: QueryExpanding {
+    let sentence: String?
+    private(set) var asked: [String] = []
+    init(_ sentence: String?) { self.sentence = sentence }
+    func expansion(of query: String) throws -> String? {
+        asked.append(query)
+        return sentence
+    }
+}
+
+@Suite struct QueryExpansionTests {
+    static let question = "How long does a party get to fix a serious violation before the deal can be ended?"
+    /// Close to the supply agreement's § 11.1 (page 5), in the document's own words.
+    static let sentence = "Either party may terminate this Agreement if the other party commits a material breach "
+        + "and fails to cure it within thirty (30) days after written notice."
+
+    /// With an expander, the question is searched by the mean of its vector and the
+    /// sentence's: the passage in the sentence's words comes first, closer to the search
+    /// vector than to the question alone. The retrieval records the sentence, and keeps the
+    /// question's own vector for choosing evidence. Without a sentence, nothing changes.
+    @Test func theSentenceIsSearchedWithTheQuestion() throws {
+        var retriever = try SampleIndex.retriever()
+        retriever.ranking = .vector
+        let plain = try retriever.retrieval(for: Self.question, limit: 5)
+        let expander = FixedExpansion(Self.sentence)
+        retriever.expander = expander
+        let expanded = try retriever.retrieval(for: Self.question, limit: 5)
+        #expect(expander.asked == [Self.question])
+        #expect(expanded.expansion == Self.sentence)
+        #expect(plain.expansion == nil)
+        let top = try #require(expanded.chunks.first)
+        #expect(top.chunk.path.hasSuffix("supply-agreement.pdf") && top.chunk.pageStart == 5, "\(top.chunk.path) \(top.chunk.pageStart ?? 0)")
+        let own = try retriever.embedder.embedQuery(Self.question)
+        #expect(expanded.queryVector == own)
+        #expect(plain.queryVector == own)
+        let alone = plain.chunks.first { $0.chunk.chunkId == top.chunk.chunkId }?.similarity ?? 0
+        #expect((top.similarity ?? 0) > alone, "similarity \(top.similarity ?? 0) expanded, \(alone) alone")
+
+        retriever.expander = FixedExpansion(nil)
+        let none = try retriever.retrieval(for: Self.question, limit: 5)
+        #expect(none.expansion == nil)
+        #expect(none.chunks.map(\.chunk.chunkId) == plain.chunks.map(\.chunk.chunkId))
+    }
+
+    /// The mean of two unit vectors is a unit vector between them.
+    @Test func meanOfTwoUnitVectors() {
+        let mean = Retriever.mean([1, 0, 0], [0, 1, 0])
+        #expect(abs(mean[0] - mean[1]) < 1e-6 && mean[2] == 0)
+        #expect(abs(mean.reduce(0) { $0 + $1 * $1 } - 1) < 1e-5)
+        #expect(Retriever.mean([1, 0], [-1, 0]) == [1, 0])
+    }
+
+    /// The default model writes one sentence in a document's manner, the same one every
+    /// time (greedy, on its own context), from this writer or another.
+    /// The fast 135M tier writes none: its sentences measured no help.
+    @Test func defaultModelWritesOneSentence() throws {
+        let model = try LlamaModel(path: TestModels.defaultChatModelPath)
+        let writer = try #require(try HypotheticalAnswerWriter.make(model: model))
+        let sentence = try #require(try writer.expansion(of: Self.question))
+        #expect(!sentence.contains("\n") && sentence.count > 20, "\(sentence)")
+        #expect(try writer.expansion(of: Self.question) == sentence)
+        let other = try #require(try HypotheticalAnswerWriter.make(model: model))
+        #expect(try other.expansion(of: Self.question) == sentence)
+
+        let small = try LlamaModel(path: TestModels.chatModelPath)
+        #expect(try HypotheticalAnswerWriter.make(model: small) == nil)
+    }
+}

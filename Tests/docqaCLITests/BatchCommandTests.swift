@@ -71,6 +71,13 @@ extension ModelBackedTests {
                                                      in: folder, timeout: ChildProcess.modelTimeout)
             #expect(mixed.status == 1 && mixed.stderr.contains("--top-k (5 then, 3 now)"), "\(mixed)")
             #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
+            // The default model also searched each question by the sentence it wrote; a run
+            // without that would retrieve other passages.
+            #expect((run["settings"] as? [String: Any])?["expandsQuestions"] as? Bool == true, "\(run)")
+            let plain = try await ChildProcess.docqa(["batch", questions, "--out", out, "--index", index, "--no-expand"],
+                                                     in: folder, timeout: ChildProcess.modelTimeout)
+            #expect(plain.status == 1 && plain.stderr.contains("--expand (true then, false now)"), "\(plain)")
+            #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
         }
 
         /// CSV read back by Python's csv module; the JSONL kept beside it; the Markdown report;

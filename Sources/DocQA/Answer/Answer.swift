@@ -66,6 +66,8 @@ public struct AnswerCheck: Sendable, Equatable {
     public var answersQuestion: Double? = nil
     /// The documents the question names, when it names some (see `NamedDocuments`).
     public var namedDocuments: NamedDocuments? = nil
+    /// The sentence searched by meaning along with the question (`QueryExpanding`), if any.
+    public var expansion: String? = nil
     /// When declined: one sentence on why.
     public var declineReason: String?
     /// The second try (see `NotFoundPolicy.retriesWithQuote`): its text, score and decline

@@ -175,6 +175,7 @@ public final class Answerer {
         result.check.coverage = coverage
         result.check.missingTerms = missing
         result.check.namedDocuments = retrieval.namedDocuments
+        result.check.expansion = retrieval.expansion
         let sources = try evidenceSources(question: question, retrieval: retrieval)
         result.sources = sources
         result.check.bestSimilarity = sources.flatMap(\.sentences).map(\.similarity).max() ?? 0

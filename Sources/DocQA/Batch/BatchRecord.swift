@@ -39,8 +39,12 @@ public struct BatchRun: Codable, Sendable, Equatable {
         /// matrix products round differently, so answers can differ in wording from those
         /// generated one at a time (BENCHMARKS.md): a file is not resumed with another value.
         public var parallel: Int?
+        /// Whether each question was also searched by a sentence the chat model wrote
+        /// (`HypotheticalAnswerWriter`; `nil` in files from before it existed: no).
+        public var expandsQuestions: Bool?
         public init(topK: Int, ranking: String, paths: [String], types: [String], eachDocument: Bool,
-                    contextLength: Int, maxAnswerTokens: Int, evidenceTokens: Int, parallel: Int? = nil) {
+                    contextLength: Int, maxAnswerTokens: Int, evidenceTokens: Int, parallel: Int? = nil,
+                    expandsQuestions: Bool? = nil) {
             self.topK = topK
             self.ranking = ranking
             self.paths = paths
@@ -50,6 +54,7 @@ public struct BatchRun: Codable, Sendable, Equatable {
             self.maxAnswerTokens = maxAnswerTokens
             self.evidenceTokens = evidenceTokens
             self.parallel = parallel
+            self.expandsQuestions = expandsQuestions
         }
     }
 
@@ -99,6 +104,7 @@ public struct BatchRun: Codable, Sendable, Equatable {
         compare("--max-tokens", then.maxAnswerTokens, now.maxAnswerTokens)
         compare("evidence budget", then.evidenceTokens, now.evidenceTokens)
         compare("--parallel", then.parallel ?? 1, now.parallel ?? 1)
+        compare("--expand", then.expandsQuestions ?? false, now.expandsQuestions ?? false)
         if docqaVersion != other.docqaVersion { result.append("docqa version (\(other.docqaVersion) then, \(docqaVersion) now)") }
         return result
     }

@@ -17,13 +17,15 @@ public struct RetrievedChunk: Sendable, Equatable {
 /// What retrieval found for a question, with what answering reuses from it.
 public struct Retrieval: Sendable {
     public var chunks: [RetrievedChunk]
-    /// The question's embedding (unit length).
+    /// The question's own embedding (unit length), without any expansion.
     public var queryVector: [Float]
     /// The question's key terms (stemmed) weighted by rarity in the index: inverse chunk
     /// frequency, highest for words no chunk contains.
     public var termWeights: [String: Double]
     /// The documents the question names, among those searched.
     public var namedDocuments: NamedDocuments? = nil
+    /// What was searched by meaning along with the question (`QueryExpanding`), if anything.
+    public var expansion: String? = nil
 }
 
 /// How retrieval orders passages.
@@ -71,6 +73,9 @@ public struct Retriever {
     /// License"); those documents are also searched on their own so that their best
     /// chunks are candidates. 1 turns it off.
     public var namedDocumentFactor = 2.0
+    /// Writes a sentence for each query that is searched by meaning along with it (the
+    /// query's vector and the sentence's are averaged); `nil` searches the query alone.
+    public var expander: (any QueryExpanding)?
 
     public init(store: IndexStore, embedder: Embedder) {
         self.store = store
@@ -83,7 +88,7 @@ public struct Retriever {
     ///   database and model errors. An empty index gives no results, not an error.
     public func retrieve(_ query: String, limit: Int) throws -> [RetrievedChunk] {
         guard limit > 0 else { return [] }
-        let vector = try queryVector(query)
+        let vector = try queryVectors(query).search
         let allowed = try allowedDocuments()
         let named = namedDocumentFactor == 1 ? nil : try namedDocuments(in: query, among: allowed)
         return try rank(query, vector: vector, limit: limit, allowed: allowed, named: named)
@@ -93,7 +98,7 @@ public struct Retriever {
     ///
     /// - Throws: as `retrieve`.
     public func retrieval(for question: String, limit: Int) throws -> Retrieval {
-        let vector = try queryVector(question)
+        let (vector, expansion, own) = try queryVectors(question)
         let allowed = try allowedDocuments()
         let named = try namedDocuments(in: question, among: allowed)
         var chunks = limit > 0 ? try rank(question, vector: vector, limit: limit, allowed: allowed, named: named) : []
@@ -101,8 +106,10 @@ public struct Retriever {
             let windows = try store.windows(around: chunks.map(\.chunk), neighbours: windowNeighbours)
             for (index, window) in zip(chunks.indices, windows) { chunks[index].window = window }
         }
-        return Retrieval(chunks: chunks, queryVector: vector, termWeights: try termWeights(for: question),
-                         namedDocuments: named)
+        // Evidence is scored against the question's own words: the expansion's facts are the
+        // model's guesses, and sentences that echo them are no better evidence.
+        return Retrieval(chunks: chunks, queryVector: own, termWeights: try termWeights(for: question),
+                         namedDocuments: named, expansion: expansion)
     }
 
     /// The documents among those searched (`allowed`; `nil` for all) that `question`
@@ -122,12 +129,23 @@ public struct Retriever {
         return allowed
     }
 
-    /// The query's embedding, after checking that the index was built with this model.
-    private func queryVector(_ query: String) throws -> [Float] {
+    /// The vector to search by meaning, after checking that the index was built with this
+    /// model: the query's embedding, or with an `expander`, the mean of the query's and its
+    /// expansion's (unit length); the expansion; and the query's own embedding.
+    private func queryVectors(_ query: String) throws -> (search: [Float], expansion: String?, own: [Float]) {
         if let indexed = try store.embeddingModel(), indexed != embedder.info {
             try store.bindEmbeddingModel(embedder.info)  // throws the mismatch error with both names
         }
-        return try embedder.embedQuery(query)
+        let vector = try embedder.embedQuery(query)
+        guard let expander, let expansion = try expander.expansion(of: query) else { return (vector, nil, vector) }
+        return (Self.mean(vector, try embedder.embedQuery(expansion)), expansion, vector)
+    }
+
+    /// The unit-length mean direction of two unit vectors.
+    static func mean(_ a: [Float], _ b: [Float]) -> [Float] {
+        let sum = zip(a, b).map { $0 + $1 }
+        let length = sum.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        return length > 0 ? sum.map { $0 / length } : a
     }
 
     /// Inverse chunk frequency of each key term of `question`: ln((N + 1) / (n + 0.5)).
