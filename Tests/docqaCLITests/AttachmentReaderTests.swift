@@ -74,7 +74,7 @@ struct AttachmentReaderTests {
         #expect(run.stdout.contains("\nOCR: 2 pages in "), "\(run)")
         #expect(Self.files(under: temporary).isEmpty, "left in TMPDIR: \(Self.files(under: temporary))")
 
-        let gauge = try await ChildProcess.docqa(["search", "pressure gauge serial number PG-5521", "--index", index,
+        let gauge = try await ChildProcess.docqa(["search", "--no-expand", "pressure gauge serial number PG-5521", "--index", index,
                                                   "--json", "--top-k", "3"], in: folder)
         let top = try #require(try jsonObjects(try jsonObject(gauge.stdout), "results").first, "\(gauge)")
         #expect(top["path"] as? String == attachment && top["pageStart"] as? Int == 2, "\(gauge)")
@@ -119,7 +119,7 @@ struct AttachmentReaderTests {
         files = try jsonObjects(try jsonObject(again.stdout), "files")
         #expect(files.first { $0["path"] as? String == attachment }?["status"] as? String == "indexed", "\(again)")
         #expect(files.first { $0["path"] as? String == mail }?["status"] as? String == "unchanged", "\(again)")
-        let hit = try await ChildProcess.docqa(["search", "bravo-marker", "--index", index, "--json", "--top-k", "1"], in: folder)
+        let hit = try await ChildProcess.docqa(["search", "--no-expand", "bravo-marker", "--index", index, "--json", "--top-k", "1"], in: folder)
         #expect(try jsonObjects(try jsonObject(hit.stdout), "results").first?["path"] as? String == attachment, "\(hit)")
         let status = try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder)
         #expect(try jsonObjects(try jsonObject(status.stdout), "notIndexed").isEmpty, "\(status)")

@@ -40,7 +40,7 @@ extension ModelBackedTests {
         @Test func searchJSON() async throws {
             let index = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
-            let result = try await ChildProcess.docqa(["search", "What is the cap on each party's liability?",
+            let result = try await ChildProcess.docqa(["search", "--no-expand", "What is the cap on each party's liability?",
                                                        "--index", index, "--top-k", "3", "--json"], in: folder)
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
@@ -86,7 +86,7 @@ extension ModelBackedTests {
         @Test func searchText() async throws {
             let index = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
-            let result = try await ChildProcess.docqa(["search", "limitation of liability", "--index", index,
+            let result = try await ChildProcess.docqa(["search", "--no-expand", "limitation of liability", "--index", index,
                                                        "--top-k", "2"], in: folder)
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
@@ -195,7 +195,7 @@ extension ModelBackedTests {
         @Test func evalRetrievalJSON() async throws {
             let index = try await SampleIndex.shared().ready()
             let folder = try TestFolder()
-            let result = try await ChildProcess.docqa(["eval", Repository.questions, "--index", index, "--json"], in: folder)
+            let result = try await ChildProcess.docqa(["eval", Repository.questions, "--index", index, "--json", "--no-expand"], in: folder)
             #expect(result.status == 0, "\(result)")
             let output = try jsonObject(result.stdout)
             #expect(output["questions"] as? Int == 48)

@@ -8,7 +8,7 @@ import Testing
 struct ErrorTests {
     /// `search`, `ask` and `status` on a missing index file exit 1 with one line that names
     /// the path and says to run `docqa index`, and create no file.
-    @Test(arguments: [["search", "liability cap"], ["ask", "What is the liability cap?"], ["status"]])
+    @Test(arguments: [["search", "--no-expand", "liability cap"], ["ask", "What is the liability cap?"], ["status"]])
     func missingIndex(command: [String]) async throws {
         let folder = try TestFolder()
         let index = folder.file("missing.sqlite")
@@ -23,7 +23,7 @@ struct ErrorTests {
 
     /// A file that is not SQLite, given as the index, exits 1 with a sentence saying what to
     /// do, and its bytes are unchanged (no WAL or journal files left next to it either).
-    @Test(arguments: [["index", "docs"], ["status"], ["search", "liability cap"]])
+    @Test(arguments: [["index", "docs"], ["status"], ["search", "--no-expand", "liability cap"]])
     func notAnIndexFileIsLeftAlone(command: [String]) async throws {
         let folder = try TestFolder()
         try folder.write("docs/note.txt", "The harbour office opens at nine in the morning.")
@@ -54,7 +54,7 @@ struct ErrorTests {
             let built = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
             try #require(built.status == 0, "\(built)")
         }
-        let arguments = command == "index" ? ["index", "docs"] : ["search", "harbour office"]
+        let arguments = command == "index" ? ["index", "docs"] : ["search", "--no-expand", "harbour office"]
         let result = try await ChildProcess.docqa(arguments + ["--index", index, "--embedding-model", model],
                                                   in: folder)
         #expect(result.status == 1, "\(result)")
@@ -138,7 +138,7 @@ struct ErrorTests {
         #expect(status.stdout.contains("  skipped \(big): this file is 1.1 MB"), "\(status)")
         #expect(status.stdout.contains("  failed  \(note): this file is not UTF-8 text"), "\(status)")
         #expect(status.stdout.contains("; its earlier version is still searched (stale))"), "\(status)")
-        let search = try await ChildProcess.docqa(["search", "Quillfeather warehouse", "--index", index, "--json"], in: folder)
+        let search = try await ChildProcess.docqa(["search", "--no-expand", "Quillfeather warehouse", "--index", index, "--json"], in: folder)
         #expect(search.status == 0, "\(search)")
         #expect(try jsonObjects(try jsonObject(search.stdout), "results").first?["path"] as? String == note)
         let json = try jsonObject(try await ChildProcess.docqa(["status", "--index", index, "--json"], in: folder).stdout)

@@ -26,7 +26,7 @@ struct FaultTests {
         #expect(status.status == 0, "\(status)", sourceLocation: sourceLocation)
         let stored = try jsonObjects(try jsonObject(status.stdout), "documents").compactMap { $0["path"] as? String }
         #expect(Set(stored) == Set(reported), "reported \(reported), stored \(stored)", sourceLocation: sourceLocation)
-        let search = try await ChildProcess.docqa(["search", "Quillfeather ledger", "--index", index, "--json"], in: folder)
+        let search = try await ChildProcess.docqa(["search", "--no-expand", "Quillfeather ledger", "--index", index, "--json"], in: folder)
         #expect(search.status == 0, "\(search)", sourceLocation: sourceLocation)
         if !stored.isEmpty {
             #expect(!(try jsonObjects(try jsonObject(search.stdout), "results")).isEmpty, "\(search)",
@@ -166,7 +166,7 @@ struct FaultTests {
         let before = try #require(FileManager.default.contents(atPath: index))
 
         let results = try await Self.runReadOnly(what == "folder" ? folder.file("store") : index, [
-            ["search", "Quillfeather rent", "--index", index, "--json"],
+            ["search", "--no-expand", "Quillfeather rent", "--index", index, "--json"],
             ["status", "--index", index],
             ["ask", "How much rent does the Quillfeather lessee pay?", "--index", index, "--model", "smollm2-135m", "--json"],
             ["index", later, "--index", index],
@@ -216,7 +216,7 @@ struct FaultTests {
         }
         try bytes.write(to: URL(fileURLWithPath: index))
 
-        for command in [["status"], ["search", "Quillfeather rent"], ["index", "docs"]] {
+        for command in [["status"], ["search", "--no-expand", "Quillfeather rent"], ["index", "docs"]] {
             let result = try await ChildProcess.docqa(command + ["--index", index], in: folder)
             #expect(result.status == 1, "\(result)")
             #expect(result.stderrLines.count == 1, "\(result)")
@@ -254,7 +254,7 @@ struct FaultTests {
         try #require(made.status == 0, "\(made)")
         let log = try #require(FileManager.default.contents(atPath: index + "-wal"))
 
-        for command in [["status"], ["search", "Quillfeather rent"], ["index", "docs"]] {
+        for command in [["status"], ["search", "--no-expand", "Quillfeather rent"], ["index", "docs"]] {
             let result = try await ChildProcess.docqa(command + ["--index", index], in: folder)
             #expect(result.status == 1, "\(result)")
             #expect(result.stderrLines == [
@@ -267,7 +267,7 @@ struct FaultTests {
         }
         try FileManager.default.moveItem(atPath: index + "-wal", toPath: folder.file("aside-wal"))
         try? FileManager.default.removeItem(atPath: index + "-shm")
-        let search = try await ChildProcess.docqa(["search", "Quillfeather rent", "--index", index, "--json"], in: folder)
+        let search = try await ChildProcess.docqa(["search", "--no-expand", "Quillfeather rent", "--index", index, "--json"], in: folder)
         #expect(search.status == 0, "\(search)")
         #expect(try jsonObjects(try jsonObject(search.stdout), "results").count == 1, "\(search)")
     }

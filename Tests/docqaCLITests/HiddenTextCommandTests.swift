@@ -49,7 +49,7 @@ extension ModelBackedTests {
             #expect(!text.stdout.contains("three-pages.pdf:"), "\(text)")
 
             // Passages from a flagged page are marked; three-pages.pdf has none.
-            let search = try await ChildProcess.docqa(["search", "pale-marker distinctive word", "--index", index, "--json",
+            let search = try await ChildProcess.docqa(["search", "--no-expand", "pale-marker distinctive word", "--index", index, "--json",
                                                        "--top-k", "10"], in: folder, timeout: ChildProcess.modelTimeout)
             #expect(search.status == 0, "\(search)")
             let hits = try jsonObjects(try jsonObject(search.stdout), "results")

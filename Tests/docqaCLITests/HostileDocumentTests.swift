@@ -66,7 +66,7 @@ extension ModelBackedTests {
             runs.append(try await Self.docqa(["index", "docs", "--index", index], temporary: temporary, in: folder))
             #expect(runs.last?.status == 1, "\(runs.last!)")
             #expect(runs.last?.stderrLines.contains { $0.hasPrefix("indexed    \(memo) (") } == true, "\(runs.last!)")
-            runs.append(try await Self.docqa(["search", "\(text) \(question)", "--index", index], temporary: temporary, in: folder))
+            runs.append(try await Self.docqa(["search", "--no-expand", "\(text) \(question)", "--index", index], temporary: temporary, in: folder))
             #expect(runs.last?.status == 0 && runs.last?.stdout.contains(text) == true, "\(runs.last!)")
             runs.append(try await Self.docqa(["ask", asked, "--index", index, "--model", "smollm2-135m"],
                                              temporary: temporary, in: folder))
@@ -78,7 +78,7 @@ extension ModelBackedTests {
             #expect(runs.last?.status == 0, "\(runs.last!)")
             // Forced errors, each with the question or text canary in its input.
             let chat = DefaultModels.directory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
-            runs.append(try await Self.docqa(["search", asked, "--index", index, "--embedding-model", chat],
+            runs.append(try await Self.docqa(["search", "--no-expand", asked, "--index", index, "--embedding-model", chat],
                                              temporary: temporary, in: folder))
             runs.append(try await Self.docqa(["ask", asked, "--index", index, "--model", folder.file("missing.gguf")],
                                              temporary: temporary, in: folder))
@@ -146,7 +146,7 @@ extension ModelBackedTests {
             #expect(runs.last?.status == 1, "\(runs.last!)")
             let shown = "lease\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{9b}31m\\u{202e}fdp.exe.txt"
             #expect(runs.last?.stderr.contains(shown) == true, "\(runs.last!)")
-            runs.append(try await ChildProcess.docqa(["search", "Quillfeather rent", "--index", index], in: folder))
+            runs.append(try await ChildProcess.docqa(["search", "--no-expand", "Quillfeather rent", "--index", index], in: folder))
             #expect(runs.last?.stdout.contains(shown) == true, "\(runs.last!)")
             runs.append(try await ChildProcess.docqa(["ask", question, "--index", index, "--model", "smollm2-135m"],
                                                      in: folder, timeout: ChildProcess.modelTimeout))

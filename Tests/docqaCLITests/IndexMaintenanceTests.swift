@@ -17,7 +17,7 @@ struct IndexMaintenanceTests {
         let index = folder.file("x.sqlite")
         let first = try await ChildProcess.docqa(["index", "docs", "--index", index], in: folder)
         try #require(first.status == 0, "\(first)")
-        let before = try await ChildProcess.docqa(["search", "Quillfeather rent", "--index", index, "--json"], in: folder)
+        let before = try await ChildProcess.docqa(["search", "--no-expand", "Quillfeather rent", "--index", index, "--json"], in: folder)
         let chunkBefore = try #require(try jsonObjects(try jsonObject(before.stdout), "results").first?["chunkId"] as? Int)
 
         try FileManager.default.createDirectory(atPath: folder.file("docs/2024"), withIntermediateDirectories: true)
@@ -36,7 +36,7 @@ struct IndexMaintenanceTests {
         #expect(summary["embeddedTokens"] as? Int == 0, "\(back)")
         let entry = try jsonObjects(summary, "files").first { $0["path"] as? String == old }
         #expect(entry?["status"] as? String == "renamed" && entry?["from"] as? String == new, "\(back)")
-        let after = try await ChildProcess.docqa(["search", "Quillfeather rent", "--index", index, "--json"], in: folder)
+        let after = try await ChildProcess.docqa(["search", "--no-expand", "Quillfeather rent", "--index", index, "--json"], in: folder)
         let top = try #require(try jsonObjects(try jsonObject(after.stdout), "results").first)
         #expect(top["path"] as? String == old && top["chunkId"] as? Int == chunkBefore, "\(after)")
     }
@@ -104,7 +104,7 @@ struct IndexMaintenanceTests {
         let fileMode = (try FileManager.default.attributesOfItem(atPath: index)[.posixPermissions] as? NSNumber)?.intValue
         #expect(fileMode == 0o600)
 
-        let search = try await ChildProcess.docqa(["search", "harbour office", "--index", index, "--json"], in: folder)
+        let search = try await ChildProcess.docqa(["search", "--no-expand", "harbour office", "--index", index, "--json"], in: folder)
         #expect(search.status == 0, "\(search)")
         #expect(try jsonObjects(try jsonObject(search.stdout), "results").map { $0["path"] as? String } == [kept])
         #expect(tracesLeft().isEmpty, "\(tracesLeft())")
@@ -157,7 +157,7 @@ struct IndexMaintenanceTests {
 
         let purged = try await ChildProcess.docqa(["purge", "--index", index], in: folder)
         #expect(purged.status == 0, "\(purged)")
-        let search = try await ChildProcess.docqa(["search", "harbour office", "--index", index, "--json"], in: folder)
+        let search = try await ChildProcess.docqa(["search", "--no-expand", "harbour office", "--index", index, "--json"], in: folder)
         #expect(try jsonObjects(try jsonObject(search.stdout), "results").map { $0["path"] as? String } == [kept])
     }
 }

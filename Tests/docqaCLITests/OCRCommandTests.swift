@@ -26,7 +26,7 @@ struct OCRCommandTests {
         #expect(run.stdout.contains("\nOCR: 3 pages in "), "\(run)")
         expectNoDocumentText(in: run, also: ["PG-5521", "Gideon"])
 
-        let gauge = try await ChildProcess.docqa(["search", "pressure gauge serial number PG-5521", "--index", index,
+        let gauge = try await ChildProcess.docqa(["search", "--no-expand", "pressure gauge serial number PG-5521", "--index", index,
                                                   "--json", "--top-k", "3"], in: folder)
         let top = try #require(try jsonObjects(try jsonObject(gauge.stdout), "results").first, "\(gauge)")
         #expect(top["path"] as? String == exhibit && top["pageStart"] as? Int == 2, "\(gauge)")
@@ -34,12 +34,12 @@ struct OCRCommandTests {
         #expect((top["ocrConfidence"] as? Int).map { (1...100).contains($0) } == true, "\(gauge)")
         #expect((top["text"] as? String)?.contains("PG-5521") == true, "\(gauge)")
 
-        let plain = try await ChildProcess.docqa(["search", "pressure gauge serial number PG-5521", "--index", index,
+        let plain = try await ChildProcess.docqa(["search", "--no-expand", "pressure gauge serial number PG-5521", "--index", index,
                                                   "--top-k", "1"], in: folder)
         #expect(plain.stdout.hasPrefix("1. \(exhibit):2  (score "), "\(plain)")
         #expect(plain.stdout.contains(", read by OCR, confidence "), "\(plain)")
 
-        let orders = try await ChildProcess.docqa(["search", "late delivery credit for CMS-4488", "--index", index,
+        let orders = try await ChildProcess.docqa(["search", "--no-expand", "late delivery credit for CMS-4488", "--index", index,
                                                    "--json", "--top-k", "1"], in: folder)
         let hit = try #require(try jsonObjects(try jsonObject(orders.stdout), "results").first, "\(orders)")
         #expect(hit["path"] as? String == stamped && hit["pageStart"] as? Int == 1 && hit["ocr"] as? Bool == true, "\(orders)")
@@ -88,7 +88,7 @@ struct OCRCommandTests {
         #expect(failed["code"] as? String == "empty-document", "\(run)")
         #expect((failed["error"] as? String)?.contains("--ocr auto") == true, "\(run)")
         #expect(files.first { $0["path"] as? String == stamped }?["status"] as? String == "indexed", "\(run)")
-        let search = try await ChildProcess.docqa(["search", "CORV-0004125", "--index", index, "--json"], in: folder)
+        let search = try await ChildProcess.docqa(["search", "--no-expand", "CORV-0004125", "--index", index, "--json"], in: folder)
         let hit = try #require(try jsonObjects(try jsonObject(search.stdout), "results").first, "\(search)")
         #expect(hit["ocr"] as? Bool == false && hit["ocrConfidence"] is NSNull, "\(search)")
         #expect(hit["text"] as? String == "CORV-0004125", "\(search)")

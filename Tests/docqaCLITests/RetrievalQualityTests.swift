@@ -142,7 +142,7 @@ extension ModelBackedTests.CaseFileTests {
         let index = try await SampleIndex.shared().ready()
         let folder = try TestFolder()
         func paths(_ extra: [String]) async throws -> [String] {
-            let result = try await ChildProcess.docqa(["search", "delivery of the valves", "--index", index,
+            let result = try await ChildProcess.docqa(["search", "--no-expand", "delivery of the valves", "--index", index,
                                                        "--top-k", "10", "--json"] + extra, in: folder)
             try #require(result.status == 0, "\(result)")
             return try jsonObjects(try jsonObject(result.stdout), "results").compactMap { $0["path"] as? String }
@@ -188,7 +188,7 @@ extension ModelBackedTests.CaseFileTests {
     /// A ranking docqa does not know is refused with the list of those it does.
     @Test func unknownRankingIsRefused() async throws {
         let folder = try TestFolder()
-        let result = try await ChildProcess.docqa(["search", "cap", "--ranking", "best"], in: folder)
+        let result = try await ChildProcess.docqa(["search", "--no-expand", "cap", "--ranking", "best"], in: folder)
         #expect(result.status != 0, "\(result)")
         #expect(result.stderr.contains("weighted"), "\(result)")
     }
