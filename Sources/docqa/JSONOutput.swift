@@ -68,7 +68,7 @@ enum JSONOutput {
 
     /// `stale`: the paths of stale documents (see `IndexStore.stalePaths`).
     static func search(_ results: [RetrievedChunk], expansion: String? = nil, stale: Set<String> = []) -> JSON {
-        .object([("expansion", expansion.map(JSON.string) ?? .null), ("results", .array(results.enumerated().map { rank, result in
+        .object([("results", .array(results.enumerated().map { rank, result in
             .object([
                 ("rank", .int(rank + 1)),
                 ("path", .string(result.chunk.path)),
@@ -83,7 +83,7 @@ enum JSONOutput {
                 ("stale", .bool(stale.contains(result.chunk.path))),
                 ("text", .string(result.chunk.text)),
             ])
-        }))])
+        })), ("expansion", expansion.map(JSON.string) ?? .null)])
     }
 
     /// `docqa find`: `count` and `documents` cover every match, `matches` the ones shown.

@@ -20,7 +20,7 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var embedding: EmbeddingOptions
     @OptionGroup var retrieval: RetrievalOptions
 
-    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"section\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"hiddenText\",\"stale\",\"text\"}]}.")
+    @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"section\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"hiddenText\",\"stale\",\"text\"}],\"expansion\"}.")
     var json = false
 
     /// The writer of the sentence searched with the query (the chat model `ask` uses, from

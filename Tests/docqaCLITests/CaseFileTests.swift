@@ -48,7 +48,8 @@ extension ModelBackedTests {
             #expect(result.stdout.hasSuffix("}\n"), "\(result)")
 
             let output = try jsonObject(result.stdout)
-            #expect(Set(output.keys) == ["results"])
+            #expect(Set(output.keys) == ["results", "expansion"])
+            #expect(output["expansion"] is NSNull, "searched with --no-expand: \(result)")
             let results = try jsonObjects(output, "results")
             try #require(results.count == 3, "\(result)")
             var scores: [Double] = []
@@ -160,7 +161,9 @@ extension ModelBackedTests {
 
             let check = try #require(output["check"] as? [String: Any])
             #expect(Set(check.keys) == ["coverage", "missingTerms", "bestSimilarity", "evidenceSimilarity", "evidenceCoverage", "namedDocuments",
-                                        "answersQuestion", "unsupportedSentences", "declineReason", "draft"])
+                                        "expansion", "answersQuestion", "unsupportedSentences", "declineReason", "draft"])
+            // The default model also searched by the sentence it wrote.
+            #expect((check["expansion"] as? String)?.isEmpty == false, "\(result)")
             #expect(check["declineReason"] is NSNull, "\(result)")
             // Kept, so the yes/no check ran and scored at least its threshold.
             #expect((check["answersQuestion"] as? Double).map { $0 >= 0.45 } == true, "\(result)")
