@@ -49,18 +49,19 @@ struct SearchCommand: ParsableCommand {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
             let embedder = try embedding.makeEmbedder()
-            var retriever = retrieval.makeRetriever(store: store, embedder: embedder, expander: try expander())
-            retriever.windowNeighbours = 0
-            let found = try retriever.retrieval(for: query, limit: retrieval.topK)
-            let results = found.chunks
+            let writer = try expander()
+            let results = try retrieval.makeRetriever(store: store, embedder: embedder, expander: writer)
+                .retrieve(query, limit: retrieval.topK)
+            // The sentence the search used: the writer keeps each query's, so it is not written again.
+            let expansion = try writer?.expansion(of: query)
             let stale = try store.stalePaths()
             if json {
-                print(JSONOutput.render(JSONOutput.search(results, expansion: found.expansion, stale: stale)))
+                print(JSONOutput.render(JSONOutput.search(results, expansion: expansion, stale: stale)))
                 return
             }
             if results.isEmpty {
                 print("No passages found. Is the index empty? Add files with: docqa index PATH")
-            } else if let expansion = found.expansion {
+            } else if let expansion {
                 print("Also searched, by meaning, for (written by the chat model as a guess, not evidence): \(terminalSafe(expansion))\n")
             }
             for (rank, result) in results.enumerated() {
