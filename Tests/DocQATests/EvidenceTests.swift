@@ -161,7 +161,8 @@ import Testing
         #expect(Answerer.withoutQuestions(answer) == expected)
     }
 
-    /// Copies of the prompt's source labels are removed from the answer; citations stay.
+    /// Copies of the prompt's source labels are removed from the answer; citations stay,
+    /// except numbers that name no source.
     @Test(arguments: [
         ("[2] (agreement.pdf, page 3) The cap is $750,000.", "[2] The cap is $750,000."),
         ("The cap is $750,000 (agreement.pdf, page 3) [1].", "The cap is $750,000 [1]."),
@@ -173,6 +174,9 @@ import Testing
         ("June 2023 from passage [1].", "June 2023 [1]."),
         ("$80,640 from agreement.pdf, page 3.", "$80,640."),
         ("Eighteen months from the date of delivery [1].", "Eighteen months from the date of delivery [1]."),
+        ("One year from their election. [8]", "One year from their election."),
+        ("The cap is $750,000 [2, 7].", "The cap is $750,000 [2]."),
+        ("The cap is $750,000 [1][9].", "The cap is $750,000 [1]."),
     ])
     func labelEchoesAreStripped(_ raw: String, _ expected: String) {
         let source = Source(number: 1, chunk: hit(1, "The cap is $750,000.").chunk, text: "The cap is $750,000.")
