@@ -105,6 +105,29 @@ import Testing
                text: text)
     }
 
+    /// The prompt lists the source whose best sentence is most like the question last, next
+    /// to the question, and the others before it by the same measure; numbers stay.
+    @Test func closestSourceIsListedNextToTheQuestion() {
+        func withSimilarity(_ number: Int, _ text: String, _ similarities: [Double]) -> Source {
+            var made = source(number, text)
+            made.sentences = similarities.map {
+                EvidenceSentence(text: text, path: made.chunk.path, pageStart: 2, pageEnd: 2, chunkId: Int64(number),
+                                 byteStart: 0, byteEnd: text.utf8.count, score: $0, similarity: $0)
+            }
+            return made
+        }
+        let sources = [withSimilarity(1, "Rent is due monthly.", [0.41, 0.62]),
+                       withSimilarity(2, "The term is two years.", [0.70]),
+                       withSimilarity(3, "Notices go by post.", [0.20])]
+        #expect(Answerer.promptOrder(sources).map(\.number) == [3, 1, 2])
+        let message = Answerer.userMessage(question: "How long is the term?", sources: sources)
+        let positions = ["[3] agreement.pdf", "[1] agreement.pdf", "[2] agreement.pdf", "Question: How long"]
+            .map { message.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted(), "\(message)")
+        // Sources without similarities (key terms alone) keep their number order.
+        #expect(Answerer.promptOrder([source(1, "a"), source(2, "b")]).map(\.number) == [1, 2])
+    }
+
     /// A number the source writes in words and figures is quoted in the source's form,
     /// however the model shortened it; other numbers (a date's day, an amount) are left alone.
     @Test(arguments: [
