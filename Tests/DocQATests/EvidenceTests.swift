@@ -200,6 +200,8 @@ import Testing
         ("One year from their election. [8]", "One year from their election."),
         ("The cap is $750,000 [2, 7].", "The cap is $750,000 [2]."),
         ("The cap is $750,000 [1][9].", "The cap is $750,000 [1]."),
+        ("The cap is $750,000 [Sources 2, 8] and is final.", "The cap is $750,000 [2] and is final."),
+        ("The cap is $750,000 [ 8 ] and is final [2].", "The cap is $750,000 and is final [2]."),
     ])
     func labelEchoesAreStripped(_ raw: String, _ expected: String) {
         let source = Source(number: 1, chunk: hit(1, "The cap is $750,000.").chunk, text: "The cap is $750,000.")

@@ -425,16 +425,14 @@ public final class Answerer {
         result.replace(#/\[\s*(?:[Ss]ources?|[Pp]assages?)\s*(\d{1,3})\s*\]/#) { "[\($0.output.1)]" }
         result.replace(#/\[(\d{1,3})\]\s*\(\s*\)/#) { "[\($0.output.1)]" }
         // A number that names no source ("[8]" with four) points the reader nowhere: it
-        // goes, and the citation check attributes the claim to the source that holds it.
+        // goes (the spaces it leaves are tidied below), and the citation check attributes
+        // the claim to the source that holds it.
         let numbers = Set(sources.map(\.number))
-        result.replace(#/\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]/#) { match in
-            let written = match.output.1.split(whereSeparator: { $0 == "," || $0 == ";" })
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            let kept = written.filter { Int($0).map(numbers.contains) ?? false }
+        result.replace(CitationCheck.citation) { match in
+            let written = CitationCheck.numbers(inCitation: match.output.1)
+            let kept = written.filter(numbers.contains)
             if kept.count == written.count { return String(match.output.0) }
-            guard !kept.isEmpty else { return "" }
-            let leading = match.output.0.prefix { $0.isWhitespace }
-            return leading + "[" + kept.joined(separator: ", ") + "]"
+            return kept.isEmpty ? "" : "[" + kept.map(String.init).joined(separator: ", ") + "]"
         }
         // What a removed label leaves at the start ("file.pdf, page 3: …" → ": …"), and an
         // "Answer:" prefix.

@@ -4,16 +4,26 @@
 /// the sentences that cite a source must mostly occur in that source. This is lexical
 /// support, not proof; it catches a number pointing at the wrong passage.
 enum CitationCheck {
+    /// A citation as the model writes it: `[1]`, `[1, 3]`, `[1; 3]` or `[Source 2]`; the
+    /// capture is the list of numbers (see `numbers(inCitation:)`).
+    static var citation: Regex<(Substring, Substring)> {
+        #/\[\s*(?:[Ss]ources?\s*)?(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]/#
+    }
+
+    /// The numbers of a `citation` match's capture, in the order written.
+    static func numbers(inCitation list: Substring) -> [Int] {
+        list.split(whereSeparator: { $0 == "," || $0 == ";" }).compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
     /// Source numbers written as `[1]`, `[1, 3]`, `[1][2]` or `[Source 2]`, in order of
     /// first appearance, each with the sentence it appears in.
     static func citedNumbers(in answer: String) -> [(number: Int, sentence: String)] {
         var found: [(Int, String)] = []
         var seen = Set<Int>()
         for sentence in sentences(of: answer) {
-            for match in sentence.matches(of: #/\[\s*(?:[Ss]ources?\s*)?(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]/#) {
-                for part in match.output.1.split(whereSeparator: { $0 == "," || $0 == ";" }) {
-                    guard let number = Int(part.trimmingCharacters(in: .whitespaces)) else { continue }
-                    if seen.insert(number).inserted { found.append((number, String(sentence))) }
+            for match in sentence.matches(of: citation) {
+                for number in numbers(inCitation: match.output.1) where seen.insert(number).inserted {
+                    found.append((number, String(sentence)))
                 }
             }
         }
