@@ -61,9 +61,13 @@ struct AnsweringOptions: ParsableArguments {
     }
 
     var chatModelPath: String {
-        get throws {
-            try ModelCatalog().resolve(model ?? ProcessInfo.processInfo.environment["DOCQA_MODEL"], role: .chat)
-        }
+        get throws { try Self.chatModelPath(named: model) }
+    }
+
+    /// The chat model `name` (an installed name or a path) names, else DOCQA_MODEL's, else
+    /// the installed default.
+    static func chatModelPath(named name: String?) throws -> String {
+        try ModelCatalog().resolve(name ?? ProcessInfo.processInfo.environment["DOCQA_MODEL"], role: .chat)
     }
 
     func makeAnswerer(embedder: Embedder, parallel: Int = 1) throws -> Answerer {

@@ -28,15 +28,16 @@ struct SearchCommand: ParsableCommand {
     /// model, the query is searched alone and stderr says so.
     private func expander() throws -> HypotheticalAnswerWriter? {
         guard retrieval.expand else { return nil }
-        let path: String
+        let model: LlamaModel
         do {
-            path = try ModelCatalog().resolve(ProcessInfo.processInfo.environment["DOCQA_MODEL"], role: .chat)
+            // The default's path is known whether or not it is installed: loading is what fails.
+            model = try LlamaModel(path: try AnsweringOptions.chatModelPath(named: nil))
         } catch let error as DocQAError {
-            printError("search: searching the query alone, without a chat model to expand it (\(terminalSafe(error.message))). "
+            printError("search: searching the query alone, without a chat model to expand it (\(terminalSafe(error.description))). "
                        + "--no-expand does so without this note.")
             return nil
         }
-        return try retrieval.makeExpander(model: try LlamaModel(path: path))
+        return try retrieval.makeExpander(model: model)
     }
 
     func validate() throws {

@@ -185,6 +185,30 @@ extension ModelBackedTests.CaseFileTests {
         #expect(plain.stderr.isEmpty, "\(plain)")
     }
 
+    /// With no chat model installed, `search` still searches (the query alone) and says why
+    /// on stderr; the results are those of `--no-expand`.
+    @Test func searchWithoutAChatModelSearchesTheQueryAlone() async throws {
+        try DefaultModels.require()
+        let index = try await SampleIndex.shared().ready()
+        let folder = try TestFolder()
+        let empty = try TestFolder()
+        let query = "limitation of liability"
+        let bare = try await ChildProcess.run("/usr/bin/env", [
+            "XDG_DATA_HOME=\(empty.path)", "DOCQA_SYSTEM_MODELS=\(empty.path)", try DocQABinary.path(),
+            "search", query, "--index", index, "--json", "--embedding-model", DefaultModels.embedding,
+        ], in: folder)
+        #expect(bare.status == 0, "\(bare)")
+        #expect(bare.stderr.hasPrefix("search: searching the query alone, without a chat model to expand it ("
+                                      + "\(empty.path)/docqa/models/Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf: no model file here."),
+                "\(bare)")
+        let output = try jsonObject(bare.stdout)
+        #expect(output["expansion"] is NSNull, "\(bare)")
+        let plain = try await ChildProcess.docqa(["search", query, "--index", index, "--json", "--no-expand"], in: folder)
+        let paths = { (json: [String: Any]) in try jsonObjects(json, "results").map { $0["chunkId"] as? Int } }
+        #expect(try paths(output) == paths(try jsonObject(plain.stdout)), "\(bare)\n\(plain)")
+        #expect(try !paths(output).isEmpty)
+    }
+
     /// A ranking docqa does not know is refused with the list of those it does.
     @Test func unknownRankingIsRefused() async throws {
         let folder = try TestFolder()
