@@ -18,6 +18,19 @@ import Testing
         #expect(cited[1].sentence.contains("30 days"))
     }
 
+    /// A full stop after an abbreviation does not end the sentence: "Mr. Whitfield" and
+    /// "Amendment No. 1" stay whole claims, checked as one.
+    @Test func abbreviationsDoNotEndASentence() {
+        let sentences = CitationCheck.sentences(of: "The deposition was taken by Mr. Whitfield [2]. Amendment No. 1 was signed by Zoë Achterberg. Rates rose in the U.S. in 2024.")
+        #expect(sentences.map { $0.trimmingCharacters(in: .whitespaces) } == [
+            "The deposition was taken by Mr. Whitfield [2].",
+            "Amendment No. 1 was signed by Zoë Achterberg.",
+            "Rates rose in the U.S. in 2024.",
+        ])
+        // At the very end of the answer a full stop ends it, abbreviation or not.
+        #expect(CitationCheck.sentences(of: "The seller is Tallis Hydraulics, Inc.").count == 1)
+    }
+
     /// A claim is supported when its new words and every number it states are in the source.
     @Test func supportNeedsTheAnswersOwnFactsInTheSource() {
         let source = "13.2 Liability Cap. Each party's total liability shall not exceed $750,000 in the aggregate."

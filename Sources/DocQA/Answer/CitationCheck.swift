@@ -67,7 +67,8 @@ enum CitationCheck {
             let character = text[index]
             let next = text.index(after: index)
             if character == "\n" || ((character == "." || character == "!" || character == "?")
-                                      && (next == text.endIndex || text[next].isWhitespace || text[next] == "[")) {
+                                      && (next == text.endIndex || text[next].isWhitespace || text[next] == "[")
+                                      && !(character == "." && next != text.endIndex && Self.isAbbreviation(before: index, in: text))) {
                 // Keep a citation that follows the full stop with its sentence: "… 2024. [1]"
                 var end = next
                 while end < text.endIndex, text[end] == " " { end = text.index(after: end) }
@@ -84,6 +85,18 @@ enum CitationCheck {
         }
         if start < text.endIndex { result.append(text[start...]) }
         return result.filter { $0.contains { $0.isLetter || $0.isNumber } }
+    }
+
+    /// Whether the full stop at `dot` ends an abbreviation ("Mr.", "No.", "U.S.") rather
+    /// than a sentence: "Mr. Whitfield" is one claim, not two.
+    private static func isAbbreviation(before dot: String.Index, in text: String) -> Bool {
+        var start = dot
+        while start > text.startIndex {
+            let previous = text.index(before: start)
+            if text[previous].isWhitespace || text[previous] == "(" { break }
+            start = previous
+        }
+        return start < dot && EvidenceSelector.isAbbreviation(text[start..<dot].lowercased())
     }
 
     static func contentWords(_ text: some StringProtocol) -> Set<String> {

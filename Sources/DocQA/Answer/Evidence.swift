@@ -280,9 +280,16 @@ public struct EvidenceSelector {
         let word = String(decoding: bytes[start..<dot], as: UTF8.self).lowercased()
         let leading = bytes[sentenceStart..<start].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 }
         if leading, word.count <= 4, word.allSatisfy({ $0.isNumber || $0 == "." }) { return true }
+        return isAbbreviation(word)
+    }
+
+    /// Whether `word` (lowercased, without its final full stop) is an abbreviation, so
+    /// that a full stop after it does not end the sentence: a single letter, a dotted
+    /// form ("u.s", "e.g"), or a common title or reference word ("mr", "no", "sec").
+    static func isAbbreviation(_ word: some StringProtocol) -> Bool {
         if word.count == 1, word.first?.isLetter == true { return true }
-        if word.contains(".") { return true }  // "u.s", "e.g", "i.e"
-        return abbreviations.contains(word)
+        if word.contains(".") { return true }
+        return abbreviations.contains(String(word))
     }
 
     private static let abbreviations: Set<String> = [
