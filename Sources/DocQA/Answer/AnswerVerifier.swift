@@ -13,7 +13,8 @@ import Foundation
 final class AnswerVerifier {
     private let model: LlamaModel
     private let context: GenerationContext
-    private var systemPrefix: Int?
+    /// Tokens every prompt starts with (kept in the KV cache between questions).
+    private let systemPrefix: Int
     /// The first tokens of "yes" and "no" as the model may write them.
     private let yes: [LlamaToken], no: [LlamaToken]
 
@@ -27,6 +28,7 @@ final class AnswerVerifier {
         context = try GenerationContext(model: model, contextLength: 2048, threads: threads)
         yes = try ["yes", "Yes", "YES"].compactMap { try model.tokenize($0, addSpecial: false).first }
         no = try ["no", "No", "NO"].compactMap { try model.tokenize($0, addSpecial: false).first }
+        systemPrefix = try Answerer.systemPrefixLength(model: model, instructions: Self.instructions)
     }
 
     /// The probability (0–1) the model gives "yes" to: does `evidence` answer `question`?
@@ -37,18 +39,10 @@ final class AnswerVerifier {
             ChatMessage(role: .system, content: Self.instructions),
             ChatMessage(role: .user, content: user),
         ])
-        let scores = try context.nextTokenLogProbabilities(prompt: prompt, reusablePrefix: try systemPrefixLength(),
+        let scores = try context.nextTokenLogProbabilities(prompt: prompt, reusablePrefix: systemPrefix,
                                                            candidates: yes + no)
         let pYes = scores.prefix(yes.count).reduce(0) { $0 + Foundation.exp($1) }
         let pNo = scores.suffix(no.count).reduce(0) { $0 + Foundation.exp($1) }
         return pYes + pNo > 0 ? pYes / (pYes + pNo) : 0.5
-    }
-
-    /// Tokens every prompt starts with (kept in the KV cache between questions).
-    private func systemPrefixLength() throws -> Int {
-        if let systemPrefix { return systemPrefix }
-        let length = try Answerer.systemPrefixLength(model: model, instructions: Self.instructions)
-        systemPrefix = length
-        return length
     }
 }

@@ -26,6 +26,9 @@ public final class Answerer {
     /// here that document text opened no chat turn.
     var promptPrepared: ([LlamaToken]) -> Void = { _ in }
     private let threads: Int?
+    /// Tokens at the start of every prompt (the system message and what opens the user's
+    /// turn): the context keeps them between questions instead of reading them again.
+    private let systemPrefix: Int
     /// Made on first use, for models large enough to ask (nil inside: not asked).
     private var verifier: AnswerVerifier??
 
@@ -52,6 +55,7 @@ public final class Answerer {
         self.sampling = sampling
         self.embedder = embedder
         self.threads = threads
+        systemPrefix = try Self.systemPrefixLength(model: model, instructions: Self.instructions)
     }
 
     /// Answers `question` from passages retrieved without weights or a query vector
@@ -81,7 +85,7 @@ public final class Answerer {
     /// The model's text for one pending answer, generated on its own.
     private func generate(_ pending: PendingAnswer, onText: (String) -> Void = { _ in }) throws -> GenerationResult {
         var raw = ""
-        return try context.generate(prompt: pending.prompt, reusablePrefix: try systemPrefixLength(),
+        return try context.generate(prompt: pending.prompt, reusablePrefix: systemPrefix,
                                     maxTokens: pending.answerRoom, sampling: sampling) { piece in
             raw += piece
             onText(piece)
@@ -120,7 +124,7 @@ public final class Answerer {
             var raw = [String](repeating: "", count: group.count)
             do {
                 let generations = try context.generate(
-                    prompts: group.map(\.answer.prompt), reusablePrefix: try systemPrefixLength(),
+                    prompts: group.map(\.answer.prompt), reusablePrefix: systemPrefix,
                     maxTokens: group.map(\.answer.answerRoom), sampling: sampling) { slot, piece in
                         raw[slot] += piece
                         return !Self.isComplete(raw[slot]) && !shouldStop()
@@ -295,17 +299,6 @@ public final class Answerer {
         if let end = raw.firstIndex(of: "\"") { raw = String(raw[..<end]) }
         result.text = raw
         return result
-    }
-
-    private var systemPrefix: Int?
-
-    /// Tokens at the start of every prompt (the system message and what opens the user's
-    /// turn): the context keeps them between questions instead of reading them again.
-    private func systemPrefixLength() throws -> Int {
-        if let systemPrefix { return systemPrefix }
-        let length = try Self.systemPrefixLength(model: model, instructions: Self.instructions)
-        systemPrefix = length
-        return length
     }
 
     /// The tokens that every chat prompt with this system message shares, up to where the

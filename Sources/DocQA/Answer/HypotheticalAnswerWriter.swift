@@ -18,7 +18,8 @@ import Foundation
 public final class HypotheticalAnswerWriter: QueryExpanding {
     private let model: LlamaModel
     private let context: GenerationContext
-    private var systemPrefix: Int?
+    /// Tokens every prompt starts with (kept in the KV cache between questions).
+    private let systemPrefix: Int
     private var written: [String: String?] = [:]
 
     static let instructions =
@@ -37,6 +38,7 @@ public final class HypotheticalAnswerWriter: QueryExpanding {
     private init(model: LlamaModel, threads: Int?) throws {
         self.model = model
         context = try GenerationContext(model: model, contextLength: 1024, threads: threads)
+        systemPrefix = try Answerer.systemPrefixLength(model: model, instructions: Self.instructions)
     }
 
     /// The sentence for `query`: its first line, or `nil` when the model wrote nothing or
@@ -55,7 +57,7 @@ public final class HypotheticalAnswerWriter: QueryExpanding {
         ])
         guard prompt.count + Self.maxTokens < context.contextLength else { return nil }
         var raw = ""
-        let result = try context.generate(prompt: prompt, reusablePrefix: try systemPrefixLength(),
+        let result = try context.generate(prompt: prompt, reusablePrefix: systemPrefix,
                                           maxTokens: Self.maxTokens, sampling: .answering) { piece in
             raw += piece
             return !raw.contains("\n")
@@ -63,13 +65,5 @@ public final class HypotheticalAnswerWriter: QueryExpanding {
         let line = result.text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         let sentence = line.trimmingCharacters(in: .whitespaces)
         return sentence.contains(where: { $0.isLetter || $0.isNumber }) ? sentence : nil
-    }
-
-    /// Tokens every prompt starts with (kept in the KV cache between questions).
-    private func systemPrefixLength() throws -> Int {
-        if let systemPrefix { return systemPrefix }
-        let length = try Answerer.systemPrefixLength(model: model, instructions: Self.instructions)
-        systemPrefix = length
-        return length
     }
 }
