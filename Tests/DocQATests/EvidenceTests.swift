@@ -275,10 +275,11 @@ import Testing
     /// threshold, and kept at or above it; the check is off at 0 and when the policy is.
     @Test func verificationScoreDecides() {
         var policy = NotFoundPolicy()
-        #expect(policy.minimumAnswersQuestion == 0.45, "calibrated (BENCHMARKS.md)")
+        #expect(policy.minimumAnswersQuestion == 0.47, "calibrated (BENCHMARKS.md)")
         #expect(policy.declineAfterVerifying(score: 0.26)?.contains("do not answer the question") == true)
         #expect(policy.declineAfterVerifying(score: 0.26)?.contains("0.26") == true)
-        #expect(policy.declineAfterVerifying(score: 0.45) == nil)
+        #expect(policy.declineAfterVerifying(score: 0.46) != nil)
+        #expect(policy.declineAfterVerifying(score: 0.47) == nil)
         #expect(policy.declineAfterVerifying(score: 0.9) == nil)
         policy.enabled = false
         #expect(policy.declineAfterVerifying(score: 0.1) == nil)
