@@ -163,11 +163,17 @@ import Testing
         #expect(Answerer.quotingDates(in: answer, sources: sources) == expected)
     }
 
-    /// A sentence that only points at a source gives its citation to the sentence before.
+    /// A sentence that only points at a source gives its citation to the sentence before,
+    /// or, when it comes first, to the sentence after.
     @Test(arguments: [
         ("Marlowe Elastomers made the O-rings. This is stated in passage [2].", "Marlowe Elastomers made the O-rings [2]."),
         ("The cap is $750,000 [1]. See [1].", "The cap is $750,000 [1]."),
         ("The cap is $750,000. [1]", "The cap is $750,000. [1]"),
+        // The 0.5B model's habit: the source number on a line of its own, then the claim.
+        ("[1] \nOnce this change is made in a given copy, it is irreversible for that copy.",
+         "Once this change is made in a given copy, it is irreversible for that copy [1]."),
+        ("[2]\nThe cap is $750,000 [2].", "The cap is $750,000 [2]."),
+        ("[1] \n", "[1]"),
     ])
     func citationOnlySentencesJoinTheClaim(answer: String, expected: String) {
         #expect(Answerer.withoutCitationOnlySentences(answer) == expected)

@@ -451,22 +451,35 @@ public final class Answerer {
     }
 
     /// The answer without sentences that only point at a source ("This is stated in
-    /// passage [2]."): their citations move to the sentence before, which makes the claim.
+    /// passage [2]."): their citations move to the sentence before, which makes the claim,
+    /// or, when they come first ("[1]" on a line of its own, then the claim), to the
+    /// sentence after. An answer that is nothing but citations is left as it is.
     static func withoutCitationOnlySentences(_ text: String) -> String {
         var kept: [String] = []
+        var leading: [String] = []
         for sentence in CitationCheck.sentences(of: text) {
             let claim = sentence.replacing(#/\[[^\]]*\]/#, with: " ")
             let marks = sentence.matches(of: #/\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\]/#).map { String($0.output) }
-            if !kept.isEmpty, !marks.isEmpty, CitationCheck.contentWords(claim).subtracting(citationWords).isEmpty {
-                var previous = kept.removeLast().trimmingCharacters(in: .whitespaces)
-                let stop = previous.last.map { ".!?".contains($0) } == true ? String(previous.removeLast()) : ""
-                for mark in marks where !previous.contains(mark) { previous += " " + mark }
-                kept.append(previous + stop + " ")
+            let pointsOnly = !marks.isEmpty && CitationCheck.contentWords(claim).subtracting(citationWords).isEmpty
+            if pointsOnly, let previous = kept.popLast() {
+                kept.append(citing(previous, with: marks))
+            } else if pointsOnly {
+                leading += marks
             } else {
-                kept.append(String(sentence))
+                kept.append(leading.isEmpty ? String(sentence) : citing(String(sentence), with: leading))
+                leading = []
             }
         }
+        guard !kept.isEmpty else { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
         return kept.joined().trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `sentence` with the citations in `marks` it does not already carry, before its full stop.
+    private static func citing(_ sentence: String, with marks: [String]) -> String {
+        var result = sentence.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stop = result.last.map { ".!?".contains($0) } == true ? String(result.removeLast()) : ""
+        for mark in marks where !result.contains(mark) { result += " " + mark }
+        return result + stop + " "
     }
 
     /// Words of a sentence that only says where something is written.
