@@ -174,6 +174,8 @@ import Testing
          "Once this change is made in a given copy, it is irreversible for that copy [1]."),
         ("[2]\nThe cap is $750,000 [2].", "The cap is $750,000 [2]."),
         ("[1] \n", "[1]"),
+        // Any citation the citation check reads, "[Sources 1, 2]" too.
+        ("The cap is $750,000. See [Sources 1, 2].", "The cap is $750,000 [Sources 1, 2]."),
     ])
     func citationOnlySentencesJoinTheClaim(answer: String, expected: String) {
         #expect(Answerer.withoutCitationOnlySentences(answer) == expected)

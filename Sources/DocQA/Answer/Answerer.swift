@@ -459,7 +459,7 @@ public final class Answerer {
         var leading: [String] = []
         for sentence in CitationCheck.sentences(of: text) {
             let claim = sentence.replacing(#/\[[^\]]*\]/#, with: " ")
-            let marks = sentence.matches(of: #/\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\]/#).map { String($0.output) }
+            let marks = sentence.matches(of: CitationCheck.citation).map { String($0.output.0) }
             let pointsOnly = !marks.isEmpty && CitationCheck.contentWords(claim).subtracting(citationWords).isEmpty
             if pointsOnly, let previous = kept.popLast() {
                 kept.append(citing(previous, with: marks))
