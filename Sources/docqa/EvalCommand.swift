@@ -48,6 +48,10 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: .hidden)
     var retryQuote = false
 
+    // For measurement: yes/no questions answered as other questions are.
+    @Flag(help: .hidden)
+    var noYesNoQuotes = false
+
     @Option(help: .hidden)
     var minCoverage: Double?
 
@@ -70,6 +74,7 @@ struct EvalCommand: ParsableCommand {
             if evidenceOnly { answerer?.selectsEvidenceOnly = true }
             if let minAnswersQuestion { answerer?.policy.minimumAnswersQuestion = minAnswersQuestion }
             if retryQuote { answerer?.policy.retriesWithQuote = true }
+            if noYesNoQuotes { answerer?.policy.quotesForYesNoQuestions = false }
             if let minCoverage { answerer?.policy.minimumCoverage = minCoverage }
             if let minRetryScore { answerer?.policy.minimumAnswersQuestionOnRetry = minRetryScore }
             let isTerminal = isatty(STDERR_FILENO) == 1

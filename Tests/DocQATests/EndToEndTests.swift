@@ -126,6 +126,31 @@ private func rankOfExpectedSource(_ question: SampleQuestion, in results: [Retri
         #expect(answer.evidence.contains { $0.text.contains("750,000") })
     }
 
+    /// A yes/no question the 1.5B model answers by restating it ("Yes, the copy can be
+    /// switched back") gets the quoting second try: the answer is the deciding sentence of
+    /// the licence, verbatim (the LGPL 2.1's section 3, from the evaluation documents).
+    @Test func defaultModelQuotesTheDecidingSentenceForAYesNoQuestion() throws {
+        let path = Repository.root + "/Benchmarks/eval/documents/lgpl-2.1.txt"
+        let licence = try String(contentsOfFile: path, encoding: .utf8)
+        let paragraphs = licence.components(separatedBy: "\n\n")
+        let start = try #require(paragraphs.firstIndex { $0.contains("You may opt to apply the terms of the ordinary GNU General") })
+        let text = paragraphs[start...(start + 2)].joined(separator: "\n\n")
+        #expect(text.contains("irreversible"))
+        let chunk = ChunkHit(chunkId: 1, documentId: 1, path: path, ordinal: 0, text: text, pageStart: nil, pageEnd: nil,
+                             score: 0, byteStart: 0)
+        let answerer = try Answerer(modelPath: TestModels.defaultChatModelPath, contextLength: 2048)
+        let question = "We moved our copy of an LGPL 2.1 library over to the plain GPL. May we later put that copy back under the LGPL?"
+        #expect(YesNoQuestion.matches(question))
+        let answer = try answerer.answer(question, from: [RetrievedChunk(chunk: chunk, score: 1, similarity: nil,
+                                                                         vectorRank: nil, keywordRank: nil)])
+        #expect(!answer.notFound, "\(answer.check)")
+        #expect(answer.text.contains("irreversible"), "answer: \(answer.text); first draft: \(answer.check.firstDraft ?? "-")")
+        #expect(answer.check.firstDraft != nil, "the quote replaced a first draft: \(answer.text)")
+        func collapsed(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        #expect(collapsed(licence).contains(collapsed(answer.text)), "verbatim: \(answer.text)")
+        #expect(answer.citations.contains { $0.supported && $0.path == path }, "\(answer.citations)")
+    }
+
     /// A question no sample document answers (who the judge is) is declined from evidence,
     /// with a reason, and the passages searched are kept; one whose key term no passage
     /// holds (employees) is declined before the model runs, naming the term.

@@ -216,7 +216,11 @@ public final class Answerer {
 
         var judged = try judge(generation.text, question: question, pending: pending,
                                minimumScore: policy.minimumAnswersQuestion, result: &result)
-        if judged.reason != nil, policy.retriesWithQuote, !shouldStop() {
+        let yesNo = policy.enabled && policy.quotesForYesNoQuestions && YesNoQuestion.matches(question)
+        if yesNo, judged.reason == nil, YesNoQuestion.restates(judged.text, question: question) {
+            judged.reason = "The model's answer only restates the question; it names nothing from the passages."
+        }
+        if judged.reason != nil, policy.retriesWithQuote || yesNo, !shouldStop() {
             // A second try, asking for the passage's own words: a verbatim sentence is
             // supported by construction, so what decides is whether it answers the question.
             let retryStart = ContinuousClock.now
