@@ -4,10 +4,13 @@
 #   real     Benchmarks/eval/questions.jsonl       over Benchmarks/eval/documents
 #   hard     Benchmarks/eval/questions-hard.jsonl  over the same index as real
 #   second   Benchmarks/eval2/questions.jsonl      over Benchmarks/eval2/documents
-declare -A DOCS=([samples]=samples [real]=real [hard]=real [second]=second)
+#   yesno    Benchmarks/eval/questions-yesno.jsonl  over the same index as real
+#   yesno2   Benchmarks/eval2/questions-yesno.jsonl over the same index as second
+declare -A DOCS=([samples]=samples [real]=real [hard]=real [second]=second [yesno]=real [yesno2]=second)
 declare -A QUESTIONS=([samples]=$ROOT/samples/questions.jsonl [real]=$ROOT/Benchmarks/eval/questions.jsonl
-                      [hard]=$ROOT/Benchmarks/eval/questions-hard.jsonl [second]=$ROOT/Benchmarks/eval2/questions.jsonl)
-ALL_SETS=(samples real hard second)
+                      [hard]=$ROOT/Benchmarks/eval/questions-hard.jsonl [second]=$ROOT/Benchmarks/eval2/questions.jsonl
+                      [yesno]=$ROOT/Benchmarks/eval/questions-yesno.jsonl [yesno2]=$ROOT/Benchmarks/eval2/questions-yesno.jsonl)
+ALL_SETS=(samples real hard second yesno yesno2)
 
 # Indexes the three document folders into $WORK (brought up to date if kept there).
 index_sets() {
