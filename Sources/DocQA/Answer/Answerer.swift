@@ -216,7 +216,10 @@ public final class Answerer {
 
         var judged = try judge(generation.text, question: question, pending: pending,
                                minimumScore: policy.minimumAnswersQuestion, result: &result)
-        let yesNo = policy.enabled && policy.quotesForYesNoQuestions && YesNoQuestion.matches(question)
+        // Only where the yes/no check can judge the quote (models of 1B parameters or more):
+        // a verbatim quote passes the support check by construction.
+        let yesNo = try policy.enabled && policy.quotesForYesNoQuestions && YesNoQuestion.matches(question)
+            && answerVerifier() != nil
         if yesNo, judged.reason == nil, YesNoQuestion.restates(judged.text, question: question) {
             judged.reason = "The model's answer only restates the question; it names nothing from the passages."
         }

@@ -54,7 +54,8 @@ public struct NotFoundPolicy: Sendable, Equatable {
     /// 36 answerable and 10 unanswerable yes/no questions over the real-document sets):
     /// right 2 → 12, wrongly declined 28 → 13, unanswerable declined 10 → 9 (BENCHMARKS.md,
     /// "Yes/no questions"). Other questions are not retried: there a declined answer is
-    /// usually one the passages do not hold.
+    /// usually one the passages do not hold. Only for models the yes/no check is asked
+    /// of (1B parameters or more): without it nothing judges whether a quote answers.
     public var quotesForYesNoQuestions = true
     /// Whether an answer drawn only from documents other than the ones the question names
     /// ("under the Apache License") is declined.
