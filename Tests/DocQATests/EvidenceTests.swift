@@ -146,6 +146,28 @@ import Testing
         #expect(Answerer.quotingNumbers(in: answer, sources: sources) == expected)
     }
 
+    /// A small number the model wrote in figures is written in the source's words when the
+    /// source spells it out before the same word ("ten lines") and has no figure for it.
+    @Test(arguments: [
+        ("10 lines or less in length.", "Ten lines or less in length."),
+        ("Inline functions of up to 10 lines [1].", "Inline functions of up to ten lines [1]."),
+        ("The term is 21 days.", "The term is twenty-one days."),
+        ("It took 10 seconds, on June 10 2024, for $10 parts.", "It took 10 seconds, on June 10 2024, for $10 parts."),
+        ("Notice within 5 days and 110 lines.", "Notice within 5 days and 110 lines."),
+        ("Often 7 hours.", "Often seven hours."),
+        ("It lasts 10 hours.", "It lasts 10 hours."),   // "often hours" holds "ten hours" only inside a word
+        ("Section 1 of the Act.", "Section 1 of the Act."),   // "one of the parties": a function word
+        ("It takes 5–10 lines.", "It takes 5–10 lines."),
+        ("The limit:\n10 lines.", "The limit:\nTen lines."),
+        ("Within 3 weeks.", "Within 3 weeks."),   // source 2 writes "3 weeks" too
+    ])
+    func smallNumbersAreSpelledAsTheSourceSpellsThem(answer: String, expected: String) {
+        let sources = [source(1, "small inline functions (ten lines or less in length) and macros. Notice within 5 days. "
+                                 + "One of the parties may object within three weeks."),
+                       source(2, "The term is twenty-one days. It is often seven hours long, but often hours pass. Allow 3 weeks.")]
+        #expect(Answerer.spellingNumbers(in: answer, sources: sources) == expected)
+    }
+
     /// A date is quoted as its source writes it, whichever way the model reordered it; a
     /// date no source holds, and text that only looks like a date, are left alone.
     @Test(arguments: [

@@ -1,4 +1,5 @@
 @testable import DocQA
+import DocQATestSupport
 import Foundation
 import Testing
 
@@ -13,6 +14,10 @@ import Testing
         "Can a consulting firm use R for paid work? Which clause allows it?",
         "The notice was late, and was it sent to the right address?",
         "Tell me whether the buyer may terminate early.",
+        "(a) Does the lease allow subletting?",
+        "Won't the licence end if we miss the deadline?",
+        "The tenant left in May. Is the landlord owed the rent?",
+        "When we ship a new release, must we include the source code?",
     ])
     func asksForYesOrNo(_ question: String) {
         #expect(YesNoQuestion.matches(question))
@@ -25,9 +30,38 @@ import Testing
         "When did Debian last revise its social contract?",
         "Who signed the first amendment for the buyer?",
         "List the delivery dates in the second amendment.",
+        "What, if anything, does the lease say about assignment?",
+        "Which party, if any, must pay the costs?",
+        "Which obligations survive termination and are binding on successors?",
+        "If the tenant stays and does not pay, what happens?",
+        "The tenant left in May, and is now abroad. Who pays the rent?",
+        "Under which clause does the buyer decide whether to renew?",
+        "When did the buyer first complain about the valves?",
+        "Where must the notice be sent, and is e-mail enough?",
     ])
     func asksForSomethingElse(_ question: String) {
         #expect(!YesNoQuestion.matches(question))
+    }
+
+    /// On the evaluation sets' 301 questions, the yes/no ones are found and nothing else:
+    /// the hard and second sets' twelve, every question of the two yes/no sets, none of
+    /// the samples' or the first real set's.
+    @Test func evaluationSetsYesNoQuestions() throws {
+        let expected: [String: Set<String>] = [
+            "samples/questions.jsonl": [],
+            "Benchmarks/eval/questions.jsonl": [],
+            "Benchmarks/eval/questions-hard.jsonl": ["h02", "h03", "h11", "h12", "h18", "h19"],
+            "Benchmarks/eval2/questions.jsonl": ["b14", "b17", "b19", "b23", "b43", "b58"],
+        ]
+        for (file, ids) in expected {
+            let questions = try EvaluationQuestion.load(path: Repository.root + "/" + file)
+            #expect(Set(questions.filter { YesNoQuestion.matches($0.question) }.map(\.id)) == ids, "\(file)")
+        }
+        for file in ["Benchmarks/eval/questions-yesno.jsonl", "Benchmarks/eval2/questions-yesno.jsonl"] {
+            let questions = try EvaluationQuestion.load(path: Repository.root + "/" + file)
+            #expect(questions.count == 17)
+            #expect(questions.filter { !YesNoQuestion.matches($0.question) }.map(\.id) == [], "\(file)")
+        }
     }
 
     /// "Yes, <the question restated>" says nothing; an answer with a fact of its own does.
@@ -44,5 +78,7 @@ import Testing
         #expect(!YesNoQuestion.restates("Yes, there is a limit on how much code you can pass to R on the command line "
                                         + "with -e. This limit is 10,000 bytes.", question: limit))
         #expect(!YesNoQuestion.restates("No, it is 12 months.", question: "Is the warranty period 24 months?"), "a number is a fact")
+        #expect(!YesNoQuestion.restates("No, it is twelve months.", question: "Is the warranty period 24 months?"), "in words too")
+        #expect(!YesNoQuestion.restates("No, twenty-one days [1].", question: "Is the cure period 30 days?"))
     }
 }

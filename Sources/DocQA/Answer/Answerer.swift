@@ -218,8 +218,8 @@ public final class Answerer {
                                minimumScore: policy.minimumAnswersQuestion, result: &result)
         // Only where the yes/no check can judge the quote (models of 1B parameters or more):
         // a verbatim quote passes the support check by construction.
-        let yesNo = try policy.enabled && policy.quotesForYesNoQuestions && YesNoQuestion.matches(question)
-            && answerVerifier() != nil
+        let yesNo = try policy.enabled && policy.quotesForYesNoQuestions && policy.minimumAnswersQuestionOnRetry > 0
+            && YesNoQuestion.matches(question) && answerVerifier() != nil
         if yesNo, judged.reason == nil, YesNoQuestion.restates(judged.text, question: question) {
             judged.reason = "The model's answer only restates the question; it names nothing from the passages."
         }
@@ -263,7 +263,9 @@ public final class Answerer {
                        result: inout Answer) throws
         -> (text: String, citations: [Citation], evidence: [EvidenceSentence], reason: String?) {
         let sources = result.sources
-        let text = Self.quotingDates(in: Self.quotingNumbers(in: Self.cleaned(raw, sources: sources), sources: sources),
+        let text = Self.quotingDates(in: Self.spellingNumbers(in: Self.quotingNumbers(in: Self.cleaned(raw, sources: sources),
+                                                                                       sources: sources),
+                                                              sources: sources),
                                      sources: sources)
         let citations = Self.citations(for: text, question: question, sources: sources)
         let unsupported = Self.unsupportedSentences(of: text, question: question, sources: sources)
@@ -292,8 +294,9 @@ public final class Answerer {
     static let quoteOpening = "The passages say: \""
 
     /// A second answer to a pending question: the same prompt, with the answer begun as a
-    /// quotation, so the model copies the passage's own words. The first try's prompt is
-    /// still in the KV cache; only the opening is read.
+    /// quotation, so the model copies the passage's own words. After a question answered on
+    /// its own the first try's prompt is still in the KV cache and only the opening is
+    /// read; after a parallel batch (`answers(_:)`) the prompt is read again.
     private func generateQuote(_ pending: PendingAnswer) throws -> GenerationResult {
         let prompt = pending.prompt + (try model.tokenize(Self.quoteOpening, addSpecial: false))
         var raw = ""
@@ -538,11 +541,57 @@ public final class Answerer {
         return result
     }
 
-    private static let numberWords: Set<String> = [
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
-        "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion",
-    ]
+    /// The answer with a small number that the model wrote in figures ("10 lines") in the
+    /// words its source uses ("ten lines"), when a source spells it out before the same
+    /// word and no source writes it in figures there: the prompt asks for numbers as the
+    /// passages write them, and the support check would otherwise find no "10" in the
+    /// source. Only whole numbers 1–99 followed by a word ("10 lines", not "June 10").
+    static func spellingNumbers(in answer: String, sources: [Source]) -> String {
+        let texts = sources.map { $0.text.lowercased() }
+        func holds(_ text: String, _ phrase: String) -> Bool {
+            text.range(of: "\\b" + NSRegularExpression.escapedPattern(for: phrase) + "\\b", options: .regularExpression) != nil
+        }
+        var result = ""
+        var last = answer.startIndex
+        for match in answer.matches(of: #/\b([1-9]\d?) ([A-Za-z]+)\b/#) {
+            // Not part of an amount, a date ("06/10"), a version ("1.10"), a range ("5–10
+            // days"), a section ("§ 10") or "(30) days"; not before a function word
+            // ("Section 1 of", which "one of the parties" would otherwise spell).
+            if match.range.lowerBound > answer.startIndex,
+               "0123456789(.,$/:-–—#§".contains(answer[answer.index(before: match.range.lowerBound)]) { continue }
+            let number = Int(match.output.1) ?? 0
+            let word = String(match.output.2)
+            guard !Terms.stopWords.contains(word.lowercased()),
+                  !texts.contains(where: { holds($0, "\(number) \(word.lowercased())") }),
+                  let spelling = spelled(number).first(where: { spelling in
+                      texts.contains { holds($0, "\(spelling) \(word.lowercased())") }
+                  }) else { continue }
+            // Capitalised at the start of a sentence or a line.
+            let before = answer[..<match.range.lowerBound]
+            let startsSentence = before.reversed().prefix(while: \.isWhitespace).contains(where: \.isNewline)
+                || before.trimmingCharacters(in: .whitespacesAndNewlines).last.map { ".!?".contains($0) } ?? true
+            result += answer[last..<match.range.lowerBound]
+            result += (startsSentence ? spelling.prefix(1).uppercased() + spelling.dropFirst() : spelling) + " " + word
+            last = match.range.upperBound
+        }
+        return result + answer[last...]
+    }
+
+    /// "ten", "twenty-one" and "twenty one" for 10 and 21.
+    static func spelled(_ number: Int) -> [String] {
+        guard (1...99).contains(number) else { return [] }
+        if number < 20 { return [ones[number]] }
+        if number % 10 == 0 { return [tens[number / 10]] }
+        return [tens[number / 10] + "-" + ones[number % 10], tens[number / 10] + " " + ones[number % 10]]
+    }
+
+    private static let ones = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                               "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                               "eighteen", "nineteen"]
+    private static let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+    /// The words that spell numbers ("one" … "ninety", "hundred", … "billion").
+    static let numberWords = Set(ones.dropFirst() + tens.filter { !$0.isEmpty } + ["hundred", "thousand", "million", "billion"])
 
     /// Citations the answer makes, checked against the sources; when it makes none, the
     /// sources whose words it shares most.
