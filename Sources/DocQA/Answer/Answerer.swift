@@ -214,15 +214,12 @@ public final class Answerer {
         result.timings.generatedTokens = generation.generatedTokens
         result.timings.generationSeconds = generation.totalSeconds - generation.promptSeconds
 
-        var judged = try judge(generation.text, question: question, pending: pending,
-                               minimumScore: policy.minimumAnswersQuestion, result: &result)
         // Only where the yes/no check can judge the quote (models of 1B parameters or more):
         // a verbatim quote passes the support check by construction.
         let yesNo = try policy.enabled && policy.quotesForYesNoQuestions && policy.minimumAnswersQuestionOnRetry > 0
             && YesNoQuestion.matches(question) && answerVerifier() != nil
-        if yesNo, judged.reason == nil, YesNoQuestion.restates(judged.text, question: question) {
-            judged.reason = "The model's answer only restates the question; it names nothing from the passages."
-        }
+        var judged = try judge(generation.text, question: question, pending: pending,
+                               minimumScore: policy.minimumAnswersQuestion, rejectsRestatement: yesNo, result: &result)
         if judged.reason != nil, policy.retriesWithQuote || yesNo, !shouldStop() {
             // A second try, asking for the passage's own words: a verbatim sentence is
             // supported by construction, so what decides is whether it answers the question.
@@ -260,7 +257,7 @@ public final class Answerer {
     /// The model's raw text cleaned, cited and checked: the decline reason is nil when
     /// every check passes. Fills `result.check` with what the checks measured.
     private func judge(_ raw: String, question: String, pending: PendingAnswer, minimumScore: Double,
-                       result: inout Answer) throws
+                       rejectsRestatement: Bool = false, result: inout Answer) throws
         -> (text: String, citations: [Citation], evidence: [EvidenceSentence], reason: String?) {
         let sources = result.sources
         let text = Self.quotingDates(in: Self.spellingNumbers(in: Self.quotingNumbers(in: Self.cleaned(raw, sources: sources),
@@ -275,6 +272,10 @@ public final class Answerer {
         result.check.evidenceCoverage = NotFoundPolicy.coverage(of: question, in: evidence.map(\.text),
                                                                 weights: pending.retrieval.termWeights).0
         var reason = policy.declineAfterAnswering(text: text, citations: citations, check: result.check)
+        if reason == nil, rejectsRestatement, YesNoQuestion.restates(text, question: question) {
+            // Set aside before the yes/no check: there is nothing of the passages to score.
+            reason = "The model's answer only restates the question; it names nothing from the passages."
+        }
         if reason == nil, minimumScore > 0, let verifier = try answerVerifier() {
             let checkStart = ContinuousClock.now
             let cited = Set(citations.map(\.source))

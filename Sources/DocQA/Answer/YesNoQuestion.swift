@@ -70,8 +70,8 @@ enum YesNoQuestion {
     /// in words. Citation marks are not words of the answer.
     static func restates(_ answer: String, question: String) -> Bool {
         let text = answer.replacing(CitationCheck.citation, with: " ")
-        let added = Set(Terms.keyWords(text).filter { !Set(Terms.keyTerms(question)).contains($0.term) }.map(\.word))
-            .subtracting(["yes", "no"])
+        let asked = Set(Terms.keyTerms(question))
+        let added = Set(Terms.keyWords(text).filter { !asked.contains($0.term) }.map(\.word)).subtracting(["yes", "no"])
         let isNumber = { (word: String) in
             word.contains(where: \.isNumber) || word.split(separator: "-").allSatisfy { Answerer.numberWords.contains(String($0)) }
         }
