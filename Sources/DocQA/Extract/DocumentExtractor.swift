@@ -114,9 +114,11 @@ public enum DocumentExtractor {
                 pages.append(scanned)
                 continue
             }
+            // Tables read row by row (`PageTables`); hidden text is counted in poppler's own text.
+            let read = page.characterBoxes(for: text).map { PageTables.readingRows(text, boxes: $0) } ?? text
             pages.append(ExtractedPage(
                 number: page.number,
-                text: ExtractedTextNormalization.normalize(text),
+                text: ExtractedTextNormalization.normalize(read),
                 hiddenText: page.hiddenText(in: text)))
         }
         // The title before cleaning: a title repeated as a running header is still the title.

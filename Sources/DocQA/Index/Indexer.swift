@@ -71,7 +71,9 @@ public final class Indexer {
     /// 5: a PDF with an outline takes its chunks' sections from it (the shapes of lines gave
     /// long books sections such as "3. Reboot system." or "DESCRIPTION" for hundreds of
     /// pages); text of every format has its ligatures spelled out and soft hyphens dropped.
-    public static let pipelineVersion = 5
+    /// 6: tables on PDF pages that poppler reads column by column are read row by row
+    /// (`PageTables`).
+    public static let pipelineVersion = 6
 
     public let store: IndexStore
     public let embedder: Embedder
