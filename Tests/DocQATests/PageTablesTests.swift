@@ -78,6 +78,17 @@ private func laidOut(_ lines: [(text: String, left: Double, top: Double)]) -> (S
         #expect(PageTables.readingRows(text + "x", boxes: boxes) == text + "x")
     }
 
+    /// Two cells that poppler ran together, with a wide gap and no space between them,
+    /// are separated; letters a normal space apart, and words with a space, are not.
+    @Test func cellsRunTogetherAreSeparated() {
+        var (text, boxes) = laidOut([("man1User programs", 50, 100)])
+        for index in 4..<boxes.count { boxes[index].left += 100; boxes[index].right += 100 }
+        #expect(PageTables.readingRows(text, boxes: boxes) == "man1 | User programs")
+        (text, boxes) = laidOut([("Tenant pays", 50, 100)])
+        for index in 7..<boxes.count { boxes[index].left += 9; boxes[index].right += 9 }
+        #expect(PageTables.readingRows(text, boxes: boxes) == "Tenant pays")
+    }
+
     /// On a real manual whose tables poppler reads column by column: each service sits
     /// next to its port, and each nice value next to what it means, where the set's
     /// questions look for them; the page's prose is unchanged around them.
@@ -94,6 +105,10 @@ private func laidOut(_ lines: [(text: String, left: Double, top: Double)]) -> (S
         let nice = try #require(document.pages.first { $0.number == 171 }).text
         #expect(nice.contains("nice value | scheduling priority\n19 | lowest priority process (nice)"))
         #expect(nice.contains("-20 | very high priority process for root (not-nice)"))
+        let standard = try DocumentExtractor.extract(fileAt: Repository.root + "/Benchmarks/eval/documents/fhs-3.0.pdf")
+        let manuals = try #require(standard.pages.first { $0.number == 32 }).text
+        #expect(manuals.contains("Directory | Description\nman1 | User programs (optional)"))
+        #expect(manuals.contains("man8 | System administration (optional)"))
         // The contract's signature blocks (the samples) are not a table.
         let amendment = try DocumentExtractor.extract(fileAt: Repository.root + "/samples/case-file/amendment-1.pdf")
         let signatures = try #require(amendment.pages.last).text

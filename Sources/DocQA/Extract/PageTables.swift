@@ -17,6 +17,10 @@ import Foundation
 /// a table poppler already reads row by row, and every line outside a table. Only the
 /// order of lines changes and cells gain separators: no character is added to or dropped
 /// from a cell.
+///
+/// Where poppler runs two cells of one row together with no space between them
+/// ("man1User programs (optional)"), a gap wider than the line is high between two
+/// letters gets the separator too ("man1 | User programs (optional)").
 enum PageTables {
     /// Words in the middle (median) cell of a table's first column, at most.
     static let maximumCellWords = 4
@@ -43,7 +47,6 @@ enum PageTables {
         let lines = self.lines(text, boxes: boxes)
         guard !lines.isEmpty, lines.count <= maximumLines else { return text }
         var output: [String] = []
-        var changed = false
         var index = 0
         while index < lines.count {
             if let table = table(startingAt: index, in: lines) {
@@ -54,7 +57,6 @@ enum PageTables {
                     output += rows.map { row in
                         row.map { $0.text.trimmingCharacters(in: .whitespaces) }.joined(separator: cellSeparator)
                     }
-                    changed = true
                 }
                 index = table.upperBound
             } else {
@@ -62,7 +64,7 @@ enum PageTables {
                 index += 1
             }
         }
-        return changed ? output.joined(separator: "\n") : text
+        return output.joined(separator: "\n")
     }
 
     /// The lines of `text` with the box around each line's drawn characters.
@@ -88,6 +90,19 @@ enum PageTables {
                 }
             }
             line.isDrawn = line.isDrawn && line.bottom > line.top
+            if line.isDrawn {
+                // Cells poppler ran together ("man1User programs"): a wide gap with no space.
+                var cells = String.UnicodeScalarView()
+                for position in start..<index {
+                    if position > start, !scalars[position].properties.isWhitespace,
+                       !scalars[position - 1].properties.isWhitespace,
+                       boxes[position].left - boxes[position - 1].right > line.height {
+                        cells.append(contentsOf: cellSeparator.unicodeScalars)
+                    }
+                    cells.append(scalars[position])
+                }
+                line.text = String(cells)
+            }
             line.words = line.text.split(whereSeparator: \.isWhitespace).count
             lines.append(line)
             start = index + 1
