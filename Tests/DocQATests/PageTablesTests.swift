@@ -40,6 +40,41 @@ private func laidOut(_ lines: [(text: String, left: Double, top: Double)]) -> (S
             """)
     }
 
+    /// A cell wrapped onto a second line continues its cell; an empty cell keeps the
+    /// columns after it in place.
+    @Test func wrappedAndEmptyCells() {
+        let (text, boxes) = laidOut([
+            ("Service", 50, 120), ("Filing", 50, 132), ("Copies", 50, 156),
+            ("Fee", 200, 120), ("$150 for each", 200, 132), ("claim", 200, 143),
+            ("Note", 350, 120), ("none", 350, 132), ("per page", 350, 156),
+        ])
+        #expect(PageTables.readingRows(text, boxes: boxes) == """
+            Service | Fee | Note
+            Filing | $150 for each claim | none
+            Copies |  | per page
+            """)
+    }
+
+    /// A cell centred beside a two-line cell (its first line is level with neither row)
+    /// cannot be read as rows: the lines stay in poppler's order.
+    @Test func centredCellsStay() {
+        let (text, boxes) = laidOut([
+            ("Tool", 50, 100), ("dpkg", 50, 123.5),
+            ("Role", 200, 100), ("Low-level package manager", 200, 118), ("used by apt", 200, 129),
+        ])
+        #expect(PageTables.readingRows(text, boxes: boxes) == text)
+    }
+
+    /// Line numbers down the margin of pleading paper or a transcript are not a table's
+    /// first column.
+    @Test func lineNumbersStay() {
+        let (text, boxes) = laidOut([
+            ("1", 30, 100), ("2", 30, 112), ("3", 30, 124),
+            ("Plaintiff alleges", 80, 100), ("that the goods", 80, 112), ("were defective.", 80, 124),
+        ])
+        #expect(PageTables.readingRows(text, boxes: boxes) == text)
+    }
+
     /// Two columns of prose, whose lines are level with each other too, stay as poppler
     /// reads them: down the left column, then down the right one.
     @Test func proseColumnsStay() {

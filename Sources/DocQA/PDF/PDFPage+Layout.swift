@@ -19,8 +19,10 @@ public struct PDFTextBox: Sendable, Equatable {
 extension PDFPage {
     /// Where each character of `text`, this page's ``text`` as the caller already read it,
     /// is drawn: one box per Unicode scalar, line breaks included. `nil` when poppler gives
-    /// no layout or one that does not match `text` (a character poppler wrote as invalid
-    /// UTF-8 and docqa replaced), so that a caller never pairs a box with the wrong letter.
+    /// no layout or one that does not match `text`, so that a caller never pairs a box with
+    /// the wrong letter: a character poppler wrote as invalid UTF-8 and docqa replaced, a
+    /// NUL that cut poppler's text short, or a right-to-left run, which poppler's text wraps
+    /// in embedding marks (U+202B … U+202C) that have no boxes.
     ///
     /// The corresponding C function is `poppler_page_get_text_layout`, whose rectangles
     /// are indexed by character offset into the text poppler extracts. It reuses the text
