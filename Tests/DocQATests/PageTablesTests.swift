@@ -137,6 +137,11 @@ private func laidOut(_ lines: [(text: String, left: Double, top: Double)]) -> (S
             """))
         #expect(ports.contains("pop3 | 110 | pop3s | 995\nldap | 389 | ldaps | 636\nTable 4.7: List of insecure and secure services and ports"))
         #expect(ports.contains("It is very\nbad idea to transmit password in the plain text"))
+        // One box per character of poppler's text, and none for a text that is not the page's.
+        let page = try PDFDocument(path: path).page(at: 119)
+        let raw = page.text
+        #expect(page.characterBoxes(for: raw)?.count == raw.unicodeScalars.count)
+        #expect(page.characterBoxes(for: raw + "x") == nil)
         let nice = try #require(document.pages.first { $0.number == 171 }).text
         #expect(nice.contains("nice value | scheduling priority\n19 | lowest priority process (nice)"))
         #expect(nice.contains("-20 | very high priority process for root (not-nice)"))

@@ -150,10 +150,8 @@ enum PageTables {
         guard words[words.count / 2] <= maximumCellWords else { return nil }
         let numbers = lines[first].compactMap { Int($0.text.trimmingCharacters(in: .whitespaces)) }
         if numbers.count == first.count, zip(numbers, numbers.dropFirst()).allSatisfy({ $1 == $0 + 1 }) { return nil }
-        for column in columns where lines[column].allSatisfy({ [")", "§", "|"].contains($0.text.trimmingCharacters(in: .whitespaces)) }) {
-            return nil
-        }
-        return columns
+        let brackets = columns.contains { lines[$0].allSatisfy { [")", "§", "|"].contains($0.text.trimmingCharacters(in: .whitespaces)) } }
+        return brackets ? nil : columns
     }
 
     /// A table's rows, top to bottom, or nil when its lines do not fall into rows.

@@ -7,13 +7,6 @@ public struct PDFTextBox: Sendable, Equatable {
     public var top: Double
     public var right: Double
     public var bottom: Double
-
-    public init(left: Double, top: Double, right: Double, bottom: Double) {
-        self.left = left
-        self.top = top
-        self.right = right
-        self.bottom = bottom
-    }
 }
 
 extension PDFPage {
