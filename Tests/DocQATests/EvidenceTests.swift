@@ -99,6 +99,22 @@ import Testing
         #expect(notice.pageStart == 2 && notice.pageEnd == 2)
     }
 
+    /// The passage retrieval ranked first gives its best sentence even when every
+    /// sentence of another passage scores higher: retrieval judged the whole passage.
+    @Test func firstPassageAlwaysGivesItsBestSentence() throws {
+        let first = "A Produced Work is a work resulting from using the Contents."
+        let second = "Maps, images and text made from the database are covered. The database licence also covers images and text."
+        var selector = EvidenceSelector()
+        selector.tokenBudget = 24
+        let groups = try selector.select(
+            question: "What is a map, image or text made from the database called?",
+            from: [hit(1, first, page: 4), hit(2, second, page: 5)], weights: [:], queryVector: nil, embed: nil,
+            countTokens: { $0.split(separator: " ").count })
+        let chosen = groups.flatMap { $0 }.map(\.text)
+        // Room for two sentences: the first passage's, then the better of the other two.
+        #expect(chosen.count == 2 && chosen.contains(first), "\(groups)")
+    }
+
     private func source(_ number: Int, _ text: String) -> Source {
         Source(number: number, chunk: ChunkHit(chunkId: Int64(number), documentId: 1, path: "/case/agreement.pdf", ordinal: 0,
                                                text: text, pageStart: 2, pageEnd: 2, score: 0),

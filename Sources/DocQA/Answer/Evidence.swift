@@ -31,6 +31,7 @@ public struct EvidenceSentence: Sendable, Equatable {
 /// its embedding and the question's) and by the question's key terms it contains
 /// (weighted by rarity in the index), and the best are kept, with the sentence after
 /// each of the best few (an answer often continues a sentence that names the topic).
+/// The best sentence of the passage retrieval ranked first is always among them.
 public struct EvidenceSelector {
     /// Most tokens (of the chat model) the selected sentences may take in all. Measured
     /// (`docqa eval --answers --evidence-only`, BENCHMARKS.md) on 128-token chunks read
@@ -115,8 +116,15 @@ public struct EvidenceSelector {
         }
 
         // Best first; then add each sentence (and the one after the best few) while the
-        // budget and the source limit allow.
-        let ranked = scored.sorted { candidates[$0].score > candidates[$1].score }
+        // budget and the source limit allow. The passage retrieval ranked first gives its
+        // best sentence ahead of all others: retrieval read the whole passage (its keywords,
+        // its meaning, the hypothetical answer's), a sentence's score reads the sentence
+        // alone, and the answer is often a plain sentence next to the ones that name the
+        // topic ("Produced Work" – a work … resulting from using … the Contents).
+        var ranked = scored.sorted { candidates[$0].score > candidates[$1].score }
+        if let top = ranked.firstIndex(where: { candidates[$0].chunkIndex == 0 }) {
+            ranked.insert(ranked.remove(at: top), at: 0)
+        }
         var chosen = Set<Int>()
         var chosenSpans = Set<[Int64]>()
         var chosenChunks: [Int] = []
