@@ -155,10 +155,14 @@ import Testing
         ("Notice must be given within 10 Business Days.", "Notice must be given within ten (10) Business Days."),
         ("It ended on June 30, 2024 and cost $30.", "It ended on June 30, 2024 and cost $30."),
         ("The warranty lasts 130 days.", "The warranty lasts 130 days."),
+        // Source 3 writes "twelve months" as the model did, source 1 "twelve (12) months".
+        ("It paid $9 in the twelve months before.", "It paid $9 in the twelve months before."),
     ])
     func numbersAreQuotedAsTheSourceWritesThem(answer: String, expected: String) {
-        let sources = [source(1, "Buyer shall pay within thirty (30) days of invoice. A credit of three percent (3%) of the price accrues."),
-                       source(2, "Notice must be given within ten (10) Business Days after delivery.")]
+        let sources = [source(1, "Buyer shall pay within thirty (30) days of invoice. A credit of three percent (3%) of the price accrues. "
+                                 + "Liability is capped at the amounts paid in the twelve (12) months before the claim."),
+                       source(2, "Notice must be given within ten (10) Business Days after delivery."),
+                       source(3, "Its payments in the twelve months before the delivery totalled $9.")]
         #expect(Answerer.quotingNumbers(in: answer, sources: sources) == expected)
     }
 

@@ -501,7 +501,8 @@ public final class Answerer {
 
     /// The answer with each number that a source writes both in words and in figures
     /// ("thirty (30) days", "three percent (3%)") quoted in the source's form, however the
-    /// model shortened it ("30 days", "three percent").
+    /// model shortened it ("30 days", "three percent"), unless a source writes it the
+    /// model's way too.
     static func quotingNumbers(in answer: String, sources: [Source]) -> String {
         var forms: [(words: String, figure: String, unit: String)] = []
         for source in sources {
@@ -535,6 +536,12 @@ public final class Answerer {
                 guard let expression = try? NSRegularExpression(pattern: pattern),
                       let match = expression.firstMatch(in: result, range: NSRange(result.startIndex..., in: result)),
                       let found = Range(match.range, in: result) else { continue }
+                // The model's form is already a source's own ("in the twelve months before"
+                // in a memo, where the contract writes "twelve (12) months"): rewriting it
+                // would put a figure in the claim that its source does not hold.
+                if sources.contains(where: { expression.firstMatch(in: $0.text, range: NSRange($0.text.startIndex..., in: $0.text)) != nil }) {
+                    break
+                }
                 result.replaceSubrange(found, with: quoted + (unit.isEmpty ? "" : " " + form.unit))
                 break
             }
