@@ -115,6 +115,31 @@ import Testing
         #expect(chosen.count == 2 && chosen.contains(first), "\(groups)")
     }
 
+    /// An answer that cites a sibling document's copy of a clause is also credited to the
+    /// named document's copy when one is among the sources; never to a named source that
+    /// does not hold the claim.
+    @Test func namedDocumentsCopyOfAClauseIsCited() {
+        func licence(_ number: Int, _ path: String, _ text: String) -> Source {
+            Source(number: number, chunk: ChunkHit(chunkId: Int64(number), documentId: Int64(number), path: path, ordinal: 0,
+                                                   text: text, pageStart: nil, pageEnd: nil, score: 0), text: text)
+        }
+        let gpl = licence(1, "/l/gpl-2.0.txt", "8. The original copyright holder who places the Program under this License may add "
+                          + "an explicit geographical distribution limitation excluding those countries.")
+        let lgpl = licence(2, "/l/lgpl-2.1.txt", "12. The original copyright holder who places the Library under this License may add "
+                           + "an explicit geographical distribution limitation excluding those countries.")
+        let other = licence(3, "/l/gpl-2.0.txt", "6. Each time you redistribute the Program, the recipient receives a license.")
+        let question = "Under GPL version 2, what may the original copyright holder add?"
+        let answer = "The original copyright holder may add an explicit geographical distribution limitation excluding those countries. [2]"
+        let cited = Answerer.citations(for: answer, question: question, sources: [gpl, lgpl, other])
+        #expect(cited.map(\.source) == [2])
+        let named = Answerer.citingNamedDocuments(cited, named: ["/l/gpl-2.0.txt"], answer: answer, question: question,
+                                                  sources: [gpl, lgpl, other])
+        #expect(named.map(\.source) == [2, 1] && named[1].kind == .matched && named[1].supported)
+        // The named document's passage here does not hold the claim: nothing is added.
+        #expect(Answerer.citingNamedDocuments(cited, named: ["/l/gpl-2.0.txt"], answer: answer, question: question,
+                                              sources: [lgpl, other]).map(\.source) == [2])
+    }
+
     private func source(_ number: Int, _ text: String) -> Source {
         Source(number: number, chunk: ChunkHit(chunkId: Int64(number), documentId: 1, path: "/case/agreement.pdf", ordinal: 0,
                                                text: text, pageStart: 2, pageEnd: 2, score: 0),
