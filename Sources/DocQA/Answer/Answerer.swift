@@ -264,9 +264,11 @@ public final class Answerer {
                                                                                        sources: sources),
                                                               sources: sources),
                                      sources: sources)
-        let citations = Self.citingNamedDocuments(Self.citations(for: text, question: question, sources: sources),
-                                                  named: result.check.namedDocuments?.paths ?? [],
+        var citations = Self.citations(for: text, question: question, sources: sources)
+        if policy.enabled && policy.checksNamedDocuments {
+            citations = Self.citingNamedDocuments(citations, named: result.check.namedDocuments?.paths ?? [],
                                                   answer: text, question: question, sources: sources)
+        }
         let unsupported = Self.unsupportedSentences(of: text, question: question, sources: sources)
         result.check.unsupportedSentences = unsupported
         let evidence = Self.evidence(for: text, citations: citations, question: question, sources: sources)
@@ -632,27 +634,26 @@ public final class Answerer {
         return [citation(best.0, .matched, supported: CitationCheck.isSupported(answer, by: best.0.text, question: question))]
     }
 
-    /// `citations`, plus the sources of the documents the question names that hold every
-    /// claim of the answer, when the model cited only other documents: licences and
+    /// `citations`, plus the first source of a document the question names that holds
+    /// every claim of the answer, when no supported citation is from such a document: licences and
     /// contract versions repeat clauses word for word, and the model may cite the
     /// sibling's copy ("Under GPL version 2, …" answered from the LGPL's identical
     /// section) while the named document's copy is in front of it.
     static func citingNamedDocuments(_ citations: [Citation], named: Set<String>, answer: String, question: String,
                                      sources: [Source]) -> [Citation] {
         guard !named.isEmpty, !citations.contains(where: { $0.supported && named.contains($0.path) }) else { return citations }
-        let candidates = sources.filter { named.contains($0.chunk.path) }
-        var added: [Citation] = []
-        for sentence in CitationCheck.sentences(of: answer) {
-            let claim = String(sentence.replacing(#/\[[^\]]*\]/#, with: ""))
-            guard !Terms.keyTerms(claim).isEmpty else { continue }
-            guard let source = candidates.first(where: { CitationCheck.isSupported(claim, by: $0.text, question: question) })
-            else { return citations }
-            if !added.contains(where: { $0.source == source.number }) {
-                added.append(Citation(source: source.number, path: source.chunk.path, pageStart: source.chunk.pageStart,
-                                      pageEnd: source.chunk.pageEnd, kind: .matched, supported: true))
-            }
-        }
-        return citations + added
+        let claims = CitationCheck.sentences(of: answer)
+            .map { String($0.replacing(#/\[[^\]]*\]/#, with: "")) }
+            .filter { !Terms.keyTerms($0).isEmpty }
+        guard !claims.isEmpty, let source = sources.first(where: { source in
+            named.contains(source.chunk.path)
+                && claims.allSatisfy { CitationCheck.isSupported($0, by: source.text, question: question) }
+        }) else { return citations }
+        // Replaces an unsupported entry for the same source (the best-match guess made when
+        // the model cited nothing).
+        return citations.filter { $0.source != source.number }
+            + [Citation(source: source.number, path: source.chunk.path, pageStart: source.chunk.pageStart,
+                        pageEnd: source.chunk.pageEnd, kind: .matched, supported: true)]
     }
 
     /// Sentences of the answer whose facts no source holds (a sentence citing the wrong

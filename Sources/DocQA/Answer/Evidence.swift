@@ -31,7 +31,8 @@ public struct EvidenceSentence: Sendable, Equatable {
 /// its embedding and the question's) and by the question's key terms it contains
 /// (weighted by rarity in the index), and the best are kept, with the sentence after
 /// each of the best few (an answer often continues a sentence that names the topic).
-/// The best sentence of the passage retrieval ranked first is always among them.
+/// The best sentence of the passage retrieval ranked first is taken first (when it fits
+/// the budget on its own).
 public struct EvidenceSelector {
     /// Most tokens (of the chat model) the selected sentences may take in all. Measured
     /// (`docqa eval --answers --evidence-only`, BENCHMARKS.md) on 128-token chunks read
