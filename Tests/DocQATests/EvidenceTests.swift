@@ -101,7 +101,7 @@ import Testing
 
     /// The passage retrieval ranked first gives its best sentence even when every
     /// sentence of another passage scores higher: retrieval judged the whole passage.
-    @Test func firstPassageAlwaysGivesItsBestSentence() throws {
+    @Test func firstPassageGivesItsBestSentenceFirst() throws {
         let first = "A Produced Work is a work resulting from using the Contents."
         let second = "Maps, images and text made from the database are covered. The database licence also covers images and text."
         var selector = EvidenceSelector()

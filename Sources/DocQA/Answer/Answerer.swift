@@ -642,12 +642,10 @@ public final class Answerer {
     static func citingNamedDocuments(_ citations: [Citation], named: Set<String>, answer: String, question: String,
                                      sources: [Source]) -> [Citation] {
         guard !named.isEmpty, !citations.contains(where: { $0.supported && named.contains($0.path) }) else { return citations }
-        let claims = CitationCheck.sentences(of: answer)
-            .map { String($0.replacing(#/\[[^\]]*\]/#, with: "")) }
-            .filter { !Terms.keyTerms($0).isEmpty }
+        let claims = self.claims(of: answer)
         guard !claims.isEmpty, let source = sources.first(where: { source in
             named.contains(source.chunk.path)
-                && claims.allSatisfy { CitationCheck.isSupported($0, by: source.text, question: question) }
+                && claims.allSatisfy { CitationCheck.isSupported($0.claim, by: source.text, question: question) }
         }) else { return citations }
         // Replaces an unsupported entry for the same source (the best-match guess made when
         // the model cited nothing).
@@ -659,12 +657,19 @@ public final class Answerer {
     /// Sentences of the answer whose facts no source holds (a sentence citing the wrong
     /// source is re-attributed by `citations`, not flagged).
     static func unsupportedSentences(of answer: String, question: String, sources: [Source]) -> [String] {
-        CitationCheck.sentences(of: answer).compactMap { sentence -> String? in
-            let claim = String(sentence.replacing(#/\[[^\]]*\]/#, with: ""))
-            // A sentence with no facts of its own ("See [1].") claims nothing to check.
-            guard !Terms.keyTerms(claim).isEmpty else { return nil }
+        claims(of: answer).compactMap { sentence, claim in
             let supported = sources.contains { CitationCheck.isSupported(claim, by: $0.text, question: question) }
             return supported ? nil : sentence.trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// The answer's sentences that state something, each with its claim (the sentence
+    /// without its citation marks). A sentence with no facts of its own ("See [1].")
+    /// claims nothing to check.
+    static func claims(of answer: String) -> [(sentence: Substring, claim: String)] {
+        CitationCheck.sentences(of: answer).compactMap { sentence in
+            let claim = String(sentence.replacing(#/\[[^\]]*\]/#, with: ""))
+            return Terms.keyTerms(claim).isEmpty ? nil : (sentence, claim)
         }
     }
 
