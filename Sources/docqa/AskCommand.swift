@@ -46,7 +46,7 @@ struct AskCommand: ParsableCommand {
             answerer.shouldStop = { Interruption.signal != nil }
 
             let retrievalStart = clock.now
-            let expander = try retrieval.makeExpander(model: answerer.model)
+            let expander = try retrieval.makeExpander(loaded: answerer.model, chatModel: { answerer.model })
             let found = try retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
                 .retrieval(for: question, limit: retrieval.topK)
             let retrievalSeconds = retrievalStart.duration(to: clock.now).inSeconds
@@ -81,7 +81,7 @@ func printAnswer(_ answer: Answer, closest: [RetrievedChunk], stale: Set<String>
             print("\nUnverified draft (not supported by the passages; do not rely on it):\n  \(terminalSafe(answer.draft))")
         }
         if let expansion = answer.check.expansion {
-            print("\nAlso searched for, by meaning (a sentence the chat model wrote before reading any passage; a guess, not evidence):\n  \(terminalSafe(expansion))")
+            print("\nAlso searched for, by meaning (a sentence a model wrote before reading any passage; a guess, not evidence):\n  \(terminalSafe(expansion))")
         }
         if !closest.isEmpty {
             print("\nClosest passages searched:")

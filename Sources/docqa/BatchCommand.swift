@@ -103,7 +103,7 @@ struct BatchCommand: ParsableCommand {
             let store = try openExistingIndex(indexOptions)
             let embedder = try embedding.makeEmbedder()
             let answerer = try answering.makeAnswerer(embedder: embedder, parallel: parallel)
-            let expander = try retrieval.makeExpander(model: answerer.model)
+            let expander = try retrieval.makeExpander(loaded: answerer.model, chatModel: { answerer.model })
             let retriever = retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
             let runner = BatchRunner(store: store, retriever: retriever, answerer: answerer, topK: retrieval.topK)
             let documents = eachDocument ? try runner.documents() : nil
@@ -116,6 +116,7 @@ struct BatchCommand: ParsableCommand {
                 questionsFile: questionsPath,
                 chatModel: try Self.modelRecord(try answering.chatModelPath),
                 embeddingModel: try Self.modelRecord(try embedding.embeddingModelPath),
+                searchModel: try expander.map { try Self.modelRecord($0.modelPath) },
                 index: BatchRun.IndexInfo(path: store.path, documents: try store.counts().documents,
                                           digest: BatchRunner.digest(of: try store.documents())),
                 settings: BatchRun.Settings(

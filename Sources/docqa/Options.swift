@@ -94,7 +94,7 @@ struct RetrievalOptions: ParsableArguments {
     @OptionGroup var filter: FilterOptions
 
     @Flag(inversion: .prefixedNo,
-          help: "Also search by meaning for a sentence the chat model writes as a document would answer the question (models of 1B parameters and more; about a second). --no-expand searches the question alone.")
+          help: "Also search by meaning for a sentence a model writes as a document would answer the question (the installed search model, else a chat model of 1B parameters or more; about a second). --no-expand searches the question alone.")
     var expand = true
 
     // For measurement (Benchmarks/answers): neighbouring chunks read with each passage
@@ -115,10 +115,19 @@ struct RetrievalOptions: ParsableArguments {
         }
     }
 
-    /// The writer of the sentence searched with each question, when `--expand` is on and
-    /// `model` is large enough to write a useful one.
-    func makeExpander(model: LlamaModel) throws -> HypotheticalAnswerWriter? {
-        expand ? try HypotheticalAnswerWriter.make(model: model) : nil
+    /// The writer of the sentence searched with each question, when `--expand` is on: the
+    /// installed search model (`docqa models`, role search), else `chatModel()` when it is
+    /// large enough to write a useful one. `loaded` (the chat model already loaded, if any)
+    /// is used instead of loading the search model's file a second time.
+    /// - Throws: `.modelNotFound` and `.modelLoadFailed` for a listed search model that is
+    ///   missing or damaged; `chatModel()`'s errors.
+    func makeExpander(loaded: LlamaModel? = nil, chatModel: () throws -> LlamaModel) throws -> HypotheticalAnswerWriter? {
+        guard expand else { return nil }
+        if let search = ModelCatalog().defaultModel(for: .search) {
+            let model = try loaded.flatMap { $0.path == search.path ? $0 : nil } ?? LlamaModel(path: search.path)
+            return try HypotheticalAnswerWriter.make(searchModel: model)
+        }
+        return try HypotheticalAnswerWriter.make(model: chatModel())
     }
 
     func makeRetriever(store: IndexStore, embedder: Embedder, expander: (any QueryExpanding)? = nil) -> Retriever {

@@ -23,21 +23,18 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print JSON: {\"results\":[{\"rank\",\"path\",\"pageStart\",\"pageEnd\",\"section\",\"chunkId\",\"score\",\"ocr\",\"ocrConfidence\",\"hiddenText\",\"stale\",\"text\"}],\"expansion\"}.")
     var json = false
 
-    /// The writer of the sentence searched with the query (the chat model `ask` uses, from
-    /// DOCQA_MODEL or the installed default), as `ask` searches; without an installed chat
-    /// model, the query is searched alone and stderr says so.
+    /// The writer of the sentence searched with the query, as `ask` searches: the installed
+    /// search model, else the chat model `ask` uses (from DOCQA_MODEL or the installed
+    /// default); when neither loads, the query is searched alone and stderr says so.
     private func expander() throws -> HypotheticalAnswerWriter? {
-        guard retrieval.expand else { return nil }
-        let model: LlamaModel
         do {
             // The default's path is known whether or not it is installed: loading is what fails.
-            model = try LlamaModel(path: try AnsweringOptions.chatModelPath(named: nil))
+            return try retrieval.makeExpander(chatModel: { try LlamaModel(path: try AnsweringOptions.chatModelPath(named: nil)) })
         } catch let error as DocQAError {
-            printError("search: searching the query alone, without a chat model to expand it (\(terminalSafe(error.description))). "
+            printError("search: searching the query alone, without a model to expand it (\(terminalSafe(error.description))). "
                        + "--no-expand does so without this note.")
             return nil
         }
-        return try retrieval.makeExpander(model: model)
     }
 
     func validate() throws {
@@ -63,7 +60,7 @@ struct SearchCommand: ParsableCommand {
             if results.isEmpty {
                 print("No passages found. Is the index empty? Add files with: docqa index PATH")
             } else if let expansion {
-                print("Also searched, by meaning, for (written by the chat model as a guess, not evidence): \(terminalSafe(expansion))\n")
+                print("Also searched, by meaning, for (written by a model as a guess, not evidence): \(terminalSafe(expansion))\n")
             }
             for (rank, result) in results.enumerated() {
                 let hit = result.chunk

@@ -196,9 +196,10 @@ import Testing
         }
     }
 
-    private func sampleRun(topK: Int = 5, digest: String = "abc") -> BatchRun {
+    private func sampleRun(topK: Int = 5, digest: String = "abc", search: String? = "search.gguf") -> BatchRun {
         BatchRun(docqaVersion: "0.1.0", created: "2026-11-26T00:00:00Z", questionsFile: "/case/q.txt",
                  chatModel: .init(file: "chat.gguf", sha256: "11"), embeddingModel: .init(file: "embed.gguf", sha256: "22"),
+                 searchModel: search.map { .init(file: $0, sha256: "33") },
                  index: .init(path: "/case/i.sqlite", documents: 2, digest: digest),
                  settings: .init(topK: topK, ranking: "weighted", paths: [], types: [], eachDocument: false,
                                  contextLength: 4096, maxAnswerTokens: 128, evidenceTokens: 450))
@@ -250,6 +251,17 @@ import Testing
                 #expect(error.message.contains("indexed documents"), "\(error)")
                 #expect(error.message.contains("--restart"), "\(error)")
             }
+            do {
+                _ = try BatchJournal(path: path, run: sampleRun(search: "other-search.gguf"))
+                Issue.record("a changed search model was accepted")
+            } catch let error as DocQAError {
+                #expect(error.message.contains("search model (search.gguf then, other-search.gguf now)"), "\(error)")
+            }
+            // A file from before the search model was recorded: its sentences were the chat model's.
+            var old = sampleRun(search: nil), now = sampleRun()
+            old.settings.expandsQuestions = true
+            now.settings.expandsQuestions = true
+            #expect(now.differences(from: old) == ["search model (chat.gguf then, search.gguf now)"])
             let other = folder + "/notes.jsonl"
             try Data("{\"hello\": 1}\n".utf8).write(to: URL(fileURLWithPath: other))
             #expect(throws: DocQAError.self) { try BatchJournal(path: other, run: sampleRun()) }

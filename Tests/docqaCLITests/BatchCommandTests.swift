@@ -71,9 +71,10 @@ extension ModelBackedTests {
                                                      in: folder, timeout: ChildProcess.modelTimeout)
             #expect(mixed.status == 1 && mixed.stderr.contains("--top-k (5 then, 3 now)"), "\(mixed)")
             #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
-            // The default model also searched each question by the sentence it wrote; a run
-            // without that would retrieve other passages.
+            // Each question was also searched by the sentence the installed search model
+            // wrote (recorded with its SHA-256); a run without that would retrieve other passages.
             #expect((run["settings"] as? [String: Any])?["expandsQuestions"] as? Bool == true, "\(run)")
+            #expect((run["searchModel"] as? [String: Any])?["file"] as? String == "Qwen2.5-Coder-0.5B-Instruct.Q4_K_M.gguf", "\(run)")
             let plain = try await ChildProcess.docqa(["batch", questions, "--out", out, "--index", index, "--no-expand"],
                                                      in: folder, timeout: ChildProcess.modelTimeout)
             #expect(plain.status == 1 && plain.stderr.contains("--expand (true then, false now)"), "\(plain)")

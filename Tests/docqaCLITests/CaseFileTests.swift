@@ -225,8 +225,8 @@ extension ModelBackedTests {
             #expect(result.stderr == "docqa: error: \(questions): line 2: the id \"a\" is used twice.\n", "\(result)")
         }
 
-        /// `models --json` lists the installed tiers: the default chat and embedding models
-        /// and the fast tier, each installed with its pinned SHA-256.
+        /// `models --json` lists the installed tiers: the default chat, embedding and search
+        /// models and the fast tier, each installed with its pinned SHA-256.
         @Test func modelsListsTheInstalledTiers() async throws {
             try DefaultModels.require(chat: true)
             let folder = try TestFolder()
@@ -242,6 +242,10 @@ extension ModelBackedTests {
             #expect(embedding["role"] as? String == "embedding" && embedding["default"] as? Bool == true)
             let fast = try #require(model("smollm2-135m"), "\(result)")
             #expect(fast["default"] as? Bool == false && fast["installed"] as? Bool == true)
+            let search = try #require(model("qwen2.5-coder-0.5b"), "\(result)")
+            #expect(search["role"] as? String == "search" && search["default"] as? Bool == true
+                    && search["installed"] as? Bool == true)
+            #expect(search["file"] as? String == DefaultModels.search)
         }
 
         /// Plain `ask` streams the answer to stdout, then a `Sources:` block with one

@@ -101,7 +101,7 @@ extension ModelBackedTests {
             }
         }
 
-        /// Searching also by the default chat model's hypothetical answer (what `ask` does)
+        /// Searching also by the search model's hypothetical answer (what `ask` does)
         /// finds the hard set's pages better than the question alone: page MRR 0.70 → 0.76
         /// and page @5 0.82 → 0.88 when it was added (BENCHMARKS.md, "Searching with a
         /// hypothetical answer").
@@ -164,7 +164,7 @@ extension ModelBackedTests.CaseFileTests {
         #expect(try await paths(["--path", "*.txt", "--type", "pdf"]).isEmpty)
     }
 
-    /// `search` searches as `ask` does: also by the sentence the default chat model writes
+    /// `search` searches as `ask` does: also by the sentence the search model writes
     /// for the query, which it shows (text and JSON); `--no-expand` searches the query alone.
     @Test func searchShowsTheSentenceItAlsoSearched() async throws {
         try DefaultModels.require(chat: true)
@@ -177,7 +177,7 @@ extension ModelBackedTests.CaseFileTests {
         let sentence = try #require(try jsonObject(expanded.stdout)["expansion"] as? String, "\(expanded)")
         #expect(!sentence.isEmpty && !sentence.contains("\n"), "\(sentence)")
         let text = try await ChildProcess.docqa(["search", query, "--index", index], in: folder, timeout: ChildProcess.modelTimeout)
-        #expect(text.stdout.hasPrefix("Also searched, by meaning, for (written by the chat model as a guess, not evidence): \(sentence)\n"),
+        #expect(text.stdout.hasPrefix("Also searched, by meaning, for (written by a model as a guess, not evidence): \(sentence)\n"),
                 "\(text)")
         let plain = try await ChildProcess.docqa(["search", query, "--index", index, "--json", "--no-expand"], in: folder)
         try #require(plain.status == 0, "\(plain)")
@@ -185,8 +185,8 @@ extension ModelBackedTests.CaseFileTests {
         #expect(plain.stderr.isEmpty, "\(plain)")
     }
 
-    /// With no chat model installed, `search` still searches (the query alone) and says why
-    /// on stderr; the results are those of `--no-expand`.
+    /// With no search or chat model installed, `search` still searches (the query alone)
+    /// and says why on stderr; the results are those of `--no-expand`.
     @Test func searchWithoutAChatModelSearchesTheQueryAlone() async throws {
         try DefaultModels.require()
         let index = try await SampleIndex.shared().ready()
@@ -198,7 +198,7 @@ extension ModelBackedTests.CaseFileTests {
             "search", query, "--index", index, "--json", "--embedding-model", DefaultModels.embedding,
         ], in: folder)
         #expect(bare.status == 0, "\(bare)")
-        #expect(bare.stderr.hasPrefix("search: searching the query alone, without a chat model to expand it ("
+        #expect(bare.stderr.hasPrefix("search: searching the query alone, without a model to expand it ("
                                       + "\(empty.path)/docqa/models/Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf: no model file here."),
                 "\(bare)")
         let output = try jsonObject(bare.stdout)

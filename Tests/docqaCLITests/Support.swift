@@ -33,10 +33,14 @@ enum DefaultModels {
     static var embedding: String { directory + "/all-MiniLM-L6-v2.f16.gguf" }
     /// The default chat model (Scripts/models.tsv marks it `default`).
     static var chat: String { directory + "/Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf" }
+    /// The default search model, which writes the sentence questions are also searched by.
+    static var search: String { directory + "/Qwen2.5-Coder-0.5B-Instruct.Q4_K_M.gguf" }
 
     /// Fails the calling test (by throwing) when a default model is missing; never skips.
+    /// With `chat`, the search model is needed too: whatever runs the chat model also
+    /// searches with the sentence the search model writes.
     static func require(chat needsChat: Bool = false) throws {
-        for path in [embedding] + (needsChat ? [chat] : []) where !FileManager.default.fileExists(atPath: path) {
+        for path in [embedding] + (needsChat ? [chat, search] : []) where !FileManager.default.fileExists(atPath: path) {
             throw SetupError("The default model \(path) is not installed, so this test cannot run. \(setupHint)")
         }
     }

@@ -9,8 +9,10 @@ import Foundation
 /// way of saying things ("vacation", "the setuid bit", "quorum") where the user wrote
 /// their own. Measured with Qwen2.5-Coder-1.5B on four evaluation sets (BENCHMARKS.md,
 /// "Searching with a hypothetical answer"): the hard set's page MRR 0.70 → 0.76, the
-/// others unchanged; 0.5B and 135M sentences helped less or hurt (session 10), so models
-/// under `minimumParameters` write none.
+/// others unchanged. The installed search model (role `search`, Qwen2.5-Coder-0.5B) writes
+/// it when there is one: the same pages in the top 5 on six sets, page MRR within a
+/// question or two, 2.5 times as fast ("An Intel Xeon (session 20)"). Otherwise the chat
+/// model does, if it has `minimumParameters` (the 135M model's sentences hurt, session 10).
 ///
 /// Greedy, on its own small context with every core (`ComputeThreads`), so a question
 /// always gets the same sentence. Each question's sentence is written once per writer.
@@ -21,6 +23,8 @@ public final class HypotheticalAnswerWriter: QueryExpanding {
     /// Tokens every prompt starts with (kept in the KV cache between questions).
     private let systemPrefix: Int
     private var written: [String: String?] = [:]
+    /// The file of the model that writes the sentences.
+    public var modelPath: String { model.path }
 
     static let instructions =
         "Write one sentence that answers the question the way a legal or technical document would state it."
@@ -29,10 +33,16 @@ public final class HypotheticalAnswerWriter: QueryExpanding {
     /// Most tokens a sentence may have; the measured ones had about 26.
     static let maxTokens = 48
 
-    /// A writer for `model`, or `nil` when the model is too small to help.
+    /// A writer for the chat model `model`, or `nil` when the model is too small to help.
     /// - Throws: `.contextFailed`.
     public static func make(model: LlamaModel, threads: Int? = nil) throws -> HypotheticalAnswerWriter? {
         model.parameterCount >= minimumParameters ? try HypotheticalAnswerWriter(model: model, threads: threads) : nil
+    }
+
+    /// A writer for `model`, a model installed for this (role `search`), whatever its size.
+    /// - Throws: `.contextFailed`.
+    public static func make(searchModel model: LlamaModel, threads: Int? = nil) throws -> HypotheticalAnswerWriter {
+        try HypotheticalAnswerWriter(model: model, threads: threads)
     }
 
     private init(model: LlamaModel, threads: Int?) throws {

@@ -39,7 +39,7 @@ public struct BatchRun: Codable, Sendable, Equatable {
         /// matrix products round differently, so answers can differ in wording from those
         /// generated one at a time (BENCHMARKS.md): a file is not resumed with another value.
         public var parallel: Int?
-        /// Whether each question was also searched by a sentence the chat model wrote
+        /// Whether each question was also searched by a sentence a model wrote
         /// (`HypotheticalAnswerWriter`; `nil` in files from before it existed: no).
         public var expandsQuestions: Bool?
         public init(topK: Int, ranking: String, paths: [String], types: [String], eachDocument: Bool,
@@ -66,16 +66,20 @@ public struct BatchRun: Codable, Sendable, Equatable {
     public var questionsFile: String
     public var chatModel: Model
     public var embeddingModel: Model
+    /// The model that wrote the sentence each question was also searched by (`nil` with
+    /// `--no-expand`, or in files from before it was recorded).
+    public var searchModel: Model?
     public var index: IndexInfo
     public var settings: Settings
 
     public init(docqaVersion: String, created: String, questionsFile: String, chatModel: Model,
-                embeddingModel: Model, index: IndexInfo, settings: Settings) {
+                embeddingModel: Model, searchModel: Model? = nil, index: IndexInfo, settings: Settings) {
         self.docqaVersion = docqaVersion
         self.created = created
         self.questionsFile = questionsFile
         self.chatModel = chatModel
         self.embeddingModel = embeddingModel
+        self.searchModel = searchModel
         self.index = index
         self.settings = settings
     }
@@ -87,6 +91,11 @@ public struct BatchRun: Codable, Sendable, Equatable {
         if chatModel != other.chatModel { result.append("chat model (\(other.chatModel.file) then, \(chatModel.file) now)") }
         if embeddingModel != other.embeddingModel {
             result.append("embedding model (\(other.embeddingModel.file) then, \(embeddingModel.file) now)")
+        }
+        // Files from before the search model was recorded had the chat model write the sentence.
+        let writer = { (run: BatchRun) in run.searchModel ?? (run.settings.expandsQuestions == true ? run.chatModel : nil) }
+        if let mine = writer(self), let theirs = writer(other), mine != theirs {
+            result.append("search model (\(theirs.file) then, \(mine.file) now)")
         }
         if index.digest != other.index.digest {
             result.append("indexed documents (\(other.index.documents) then, \(index.documents) now, or their contents changed)")

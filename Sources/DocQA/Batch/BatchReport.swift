@@ -84,8 +84,11 @@ public enum BatchReport {
         text += "- Index: `\(run.index.path)`, \(run.index.documents) documents (digest `\(run.index.digest.prefix(16))…`)\n"
         text += "- Chat model: `\(run.chatModel.file)` (SHA-256 `\(run.chatModel.sha256.prefix(16))…`)\n"
         text += "- Embedding model: `\(run.embeddingModel.file)` (SHA-256 `\(run.embeddingModel.sha256.prefix(16))…`)\n"
+        if let search = run.searchModel {
+            text += "- Search model: `\(search.file)` (SHA-256 `\(search.sha256.prefix(16))…`)\n"
+        }
         text += "- docqa \(run.docqaVersion), started \(run.created); top \(run.settings.topK) passages, \(run.settings.ranking) ranking"
-            + (run.settings.expandsQuestions == true ? ", each question also searched by a sentence the chat model wrote" : "") + "\n"
+            + (run.settings.expandsQuestions == true ? ", each question also searched by a sentence a model wrote" : "") + "\n"
         let answered = records.filter { $0.error == nil && !$0.notFound }.count
         let declined = records.filter { $0.error == nil && $0.notFound }.count
         let failed = records.filter { $0.error != nil }.count

@@ -62,7 +62,8 @@ public struct Diagnosis: Sendable {
     ]
 
     /// Gathers the report. Reads every byte of every installed model when `hash` is true
-    /// (27 s for the 1.26 GB of default models on a busy 2-core machine), nothing of
+    /// (27 s for the 1.26 GB of default models before the search model joined them, on a
+    /// busy 2-core machine), nothing of
     /// them otherwise.
     ///
     /// Not an error: whatever cannot be read becomes a problem or a nil field.
@@ -101,6 +102,9 @@ public struct Diagnosis: Sendable {
         }
         for role in [ModelRole.embedding, .chat] where catalog.defaultModel(for: role) == nil {
             problems.append("no \(role.rawValue) model is listed in \(modelsDirectories.joined(separator: " or ")); install the docqa-models package, or run bash Scripts/bootstrap.")
+        }
+        if catalog.defaultModel(for: .search) == nil {
+            notes.append("no search model is listed, so the chat model writes the sentence each question is also searched by, which takes longer; bash Scripts/bootstrap installs one.")
         }
 
         let cpuinfo = CPUActivity.readSmallFile("/proc/cpuinfo")

@@ -6,6 +6,10 @@ public enum ModelRole: String, Sendable, Codable {
     case chat
     /// Turns text into vectors for retrieval.
     case embedding
+    /// Writes the sentence each question is also searched by (`HypotheticalAnswerWriter`):
+    /// a small instruct model with a chat template, so it can also answer when named with
+    /// `--model`. Without one, the chat model writes the sentence.
+    case search
 }
 
 /// A model the bootstrap installed, as its manifest describes it.
@@ -147,7 +151,9 @@ public struct ModelCatalog: Sendable {
         if looksLikePath {
             return URL(fileURLWithPath: (value as NSString).expandingTildeInPath).standardizedFileURL.path
         }
-        let names = models.filter { $0.role == role }.map(\.name).joined(separator: ", ")
+        // A search model is an instruct model too: `--model` may name it to answer.
+        let names = models.filter { $0.role == role || (role == .chat && $0.role == .search) }.map(\.name)
+            .joined(separator: ", ")
         throw DocQAError(.modelNotFound,
                          "'\(value)' is neither an installed \(role.rawValue) model (\(names.isEmpty ? "none installed" : names)) nor a path to a .gguf file; list models with `docqa models`, or install an optional one with `bash Scripts/bootstrap --model NAME`.")
     }
