@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writes, for a question, one sentence that answers it the way a document would, from
-/// the chat model's own knowledge and without any passage, for retrieval to search by
+/// a model's own knowledge and without any passage, for retrieval to search by
 /// meaning along with the question (`QueryExpanding`; "hypothetical document embeddings").
 ///
 /// The sentence is often wrong on the facts; that does not matter, since it is never shown
@@ -11,7 +11,7 @@ import Foundation
 /// "Searching with a hypothetical answer"): the hard set's page MRR 0.70 → 0.76, the
 /// others unchanged. The installed search model (role `search`, Qwen2.5-Coder-0.5B) writes
 /// it when there is one: the same pages in the top 5 on six sets, page MRR within a
-/// question or two, 2.5 times as fast ("An Intel Xeon (session 20)"). Otherwise the chat
+/// question or two, about 2.4 times as fast ("An Intel Xeon (session 20)"). Otherwise the chat
 /// model does, if it has `minimumParameters` (the 135M model's sentences hurt, session 10).
 ///
 /// Greedy, on its own small context with every core (`ComputeThreads`), so a question
