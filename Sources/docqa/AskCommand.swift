@@ -46,7 +46,7 @@ struct AskCommand: ParsableCommand {
             answerer.shouldStop = { Interruption.signal != nil }
 
             let retrievalStart = clock.now
-            let expander = try retrieval.makeExpander(loaded: answerer.model, chatModel: { answerer.model })
+            let expander = try retrieval.makeExpander(loaded: answerer.model)
             let found = try retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
                 .retrieval(for: question, limit: retrieval.topK)
             let retrievalSeconds = retrievalStart.duration(to: clock.now).inSeconds

@@ -103,7 +103,7 @@ struct BatchCommand: ParsableCommand {
             let store = try openExistingIndex(indexOptions)
             let embedder = try embedding.makeEmbedder()
             let answerer = try answering.makeAnswerer(embedder: embedder, parallel: parallel)
-            let expander = try retrieval.makeExpander(loaded: answerer.model, chatModel: { answerer.model })
+            let expander = try retrieval.makeExpander(loaded: answerer.model)
             let retriever = retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
             let runner = BatchRunner(store: store, retriever: retriever, answerer: answerer, topK: retrieval.topK)
             let documents = eachDocument ? try runner.documents() : nil

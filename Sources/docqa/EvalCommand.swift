@@ -65,7 +65,8 @@ struct EvalCommand: ParsableCommand {
             let embedder = try embedding.makeEmbedder()
             let answerer = answers ? try answering.makeAnswerer(embedder: embedder) : nil
             // Retrieval as `ask` does it: with the search sentence when --expand is on.
-            let expander = try retrieval.makeExpander(loaded: answerer?.model, chatModel: { try answerer?.model ?? LlamaModel(path: try answering.chatModelPath) })
+            let expander = try retrieval.makeExpander(loaded: answerer?.model,
+                                                      chatModel: { try LlamaModel(path: try answering.chatModelPath) })
             var retriever = retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
             // Neighbouring chunks are read only to choose evidence for answers.
             if !answers { retriever.windowNeighbours = 0 }

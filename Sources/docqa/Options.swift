@@ -116,18 +116,20 @@ struct RetrievalOptions: ParsableArguments {
     }
 
     /// The writer of the sentence searched with each question, when `--expand` is on: the
-    /// installed search model (`docqa models`, role search), else `chatModel()` when it is
-    /// large enough to write a useful one. `loaded` (the chat model already loaded, if any)
-    /// is used instead of loading the search model's file a second time.
+    /// installed search model (`docqa models`, role search), else the chat model when it is
+    /// large enough to write a useful one. `loaded` is the chat model already loaded (also
+    /// reused when it is the search model's file); `chatModel()` loads one when none is.
     /// - Throws: `.modelNotFound` and `.modelLoadFailed` for a listed search model that is
     ///   missing or damaged; `chatModel()`'s errors.
-    func makeExpander(loaded: LlamaModel? = nil, chatModel: () throws -> LlamaModel) throws -> HypotheticalAnswerWriter? {
+    func makeExpander(loaded: LlamaModel? = nil,
+                      chatModel: () throws -> LlamaModel? = { nil }) throws -> HypotheticalAnswerWriter? {
         guard expand else { return nil }
         if let search = ModelCatalog().defaultModel(for: .search) {
             let model = try loaded.flatMap { $0.path == search.path ? $0 : nil } ?? LlamaModel(path: search.path)
             return try HypotheticalAnswerWriter.make(searchModel: model)
         }
-        return try HypotheticalAnswerWriter.make(model: chatModel())
+        guard let model = try loaded ?? chatModel() else { return nil }
+        return try HypotheticalAnswerWriter.make(model: model)
     }
 
     func makeRetriever(store: IndexStore, embedder: Embedder, expander: (any QueryExpanding)? = nil) -> Retriever {
