@@ -164,8 +164,9 @@ struct ErrorTests {
         #expect(!FileManager.default.fileExists(atPath: index), "the refused run created the index")
 
         // Waits until the holder lets go, which it does once docqa says it is waiting.
-        async let waiting = ChildProcess.docqa(["index", "docs", "--index", index, "--wait"], in: folder)
-        try await waitUntil(within: .seconds(60)) {
+        async let waiting = ChildProcess.docqa(["index", "docs", "--index", index, "--wait"], in: folder,
+                                               timeout: .seconds(600))
+        try await waitUntil("docqa index --wait to say it waits", within: .seconds(300)) {
             ChildProcess.capturedOutput(in: folder).contains("docqa: waiting for test writer")
         }
         holder.release()

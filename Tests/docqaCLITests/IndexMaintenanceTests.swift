@@ -138,14 +138,16 @@ struct IndexMaintenanceTests {
             db.execute("BEGIN")
             db.execute("SELECT count(*) FROM chunks").fetchone()
             open(sys.argv[3], "w").close()
-            end = time.time() + 120
+            end = time.time() + 900
             while time.time() < end and not os.path.exists(sys.argv[2]):
                 time.sleep(0.05)
             db.execute("COMMIT")
             """, index, release, reading]
         try reader.run()
-        defer { reader.terminate() }
-        try await waitUntil(within: .seconds(20)) { FileManager.default.fileExists(atPath: reading) }
+        defer { _ = FileManager.default.createFile(atPath: release, contents: nil); reader.terminate() }
+        try await waitUntil("the Python reader to open the index", within: .seconds(300)) {
+            FileManager.default.fileExists(atPath: reading)
+        }
 
         let refused = try await ChildProcess.docqa(["purge", "--index", index], in: folder)
         #expect(refused.status == 1, "\(refused)")

@@ -20,8 +20,8 @@ struct ProcessTests {
 
         let child = Mutex<pid_t>(0)
         async let run = ChildProcess.docqa(["index", "docs", "--index", index, "--wait"], in: folder,
-                                           started: { pid in child.withLock { $0 = pid } })
-        try await waitUntil(within: .seconds(60)) {
+                                           timeout: .seconds(600), started: { pid in child.withLock { $0 = pid } })
+        try await waitUntil("docqa index --wait to say it waits", within: .seconds(300)) {
             ChildProcess.capturedOutput(in: folder).contains("docqa: waiting for test writer")
         }
         let pid = child.withLock { $0 }

@@ -231,7 +231,7 @@ enum ChildProcess {
 
 /// Another writer, for the lock tests: a python3 process that holds `index`'s write lock
 /// as docqa does (flock on INDEX.lock, with the holder line "test writer (process 42,
-/// started 2026-01-01T00:00:00Z)") until `release()` or two minutes pass.
+/// started 2026-01-01T00:00:00Z)") until `release()` or fifteen minutes pass.
 struct TestLockHolder {
     private let process = Process()
     private let releaseFile: String
@@ -245,7 +245,7 @@ struct TestLockHolder {
             fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
             os.write(fd, b"test writer (process 42, started 2026-01-01T00:00:00Z)\\n")
-            end = time.time() + 120
+            end = time.time() + 900
             while time.time() < end and not os.path.exists(sys.argv[2]):
                 time.sleep(0.05)
             """, index + ".lock", releaseFile]
@@ -253,16 +253,12 @@ struct TestLockHolder {
         // Python can take long to start while the suite's model tests load the machine;
         // going on without the lock would test nothing, so a holder that never gets it fails.
         let holds = { (try? String(contentsOfFile: index + ".lock", encoding: .utf8))?.contains("test writer") == true }
-        try await waitUntil(within: .seconds(300), holds)
-        guard holds() else {
+        do {
+            try await waitUntil("the Python lock holder to take the lock on \(index).lock", within: .seconds(300), holds)
+        } catch {
             kill()
-            throw TestLockHolderError(message: "the Python lock holder did not take the lock on \(index).lock within 300 s")
+            throw error
         }
-    }
-
-    struct TestLockHolderError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
     }
 
     /// Lets the lock go.
@@ -278,13 +274,20 @@ struct TestLockHolder {
     }
 }
 
-/// Returns once `condition` holds, checking every 50 ms, or after `timeout` (the caller's
-/// expectations then fail on what they find).
-func waitUntil(within timeout: Duration, _ condition: () -> Bool) async throws {
+/// Returns once `condition` holds, checking every 50 ms; throws `WaitError`, naming `what`
+/// was awaited, when `timeout` passes first. (The suite runs everything at once on two
+/// cores: a child process has taken over a minute just to start, so callers allow minutes.)
+func waitUntil(_ what: String, within timeout: Duration, _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
-    while !condition(), ContinuousClock.now < deadline {
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw WaitError(message: "waited \(timeout) for \(what)") }
         try await Task.sleep(for: .milliseconds(50))
     }
+}
+
+struct WaitError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 /// Parses `text` as one JSON object.
