@@ -241,6 +241,62 @@ import Testing
         #expect(text.contains(long))
         #expect(text.hasSuffix("<|im_start|>assistant\n"))
     }
+
+    /// A shared prompt prefix's KV state is saved in the model's `prefixStates` folder, and
+    /// a new context (as in the next process) restores it instead of reading it, with the
+    /// very same scores and text as reading it. A prefix not marked shared is never saved;
+    /// a damaged file is not trusted (the prefix is read and the file saved anew); another
+    /// context shape files its own state; a folder that cannot be made changes nothing.
+    @Test func sharedPrefixStateIsSavedAndRestored() throws {
+        let folder = try TestFolder()
+        let model = try LlamaModel(path: TestModels.chatModelPath)
+        let system = ChatMessage(role: .system, content: "Answer in one short sentence.")
+        let prompt = try model.chatPromptTokens([system, ChatMessage(role: .user, content: "Name three colours.")])
+        let other = try model.chatPromptTokens([system, ChatMessage(role: .user, content: "Say hello.")])
+        let prefix = zip(prompt, other).prefix { $0 == $1 }.count
+        let candidates = try ["Red", "Blue", "The"].compactMap { try model.tokenize($0, addSpecial: false).first }
+        func run(_ prompt: [LlamaToken], shared: Bool = true, length: Int = 512) throws
+            -> (text: String, scores: [Double], restored: Int) {
+            let context = try GenerationContext(model: model, contextLength: length)
+            let scores = try context.nextTokenLogProbabilities(prompt: prompt, reusablePrefix: prefix, sharedPrefix: shared,
+                                                               candidates: candidates)
+            let fresh = try GenerationContext(model: model, contextLength: length)
+            let text = try fresh.generate(prompt: prompt, reusablePrefix: prefix, sharedPrefix: shared, maxTokens: 24).text
+            return (text, scores, context.restoredPrefixes + fresh.restoredPrefixes)
+        }
+        let read = try run(prompt, shared: false)
+        let readOther = try run(other, shared: false)
+
+        let store = PrefixStateStore(directory: folder.file("states"))
+        model.prefixStates = store
+        func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: store.directory)) ?? []).sorted() }
+        _ = try run(prompt, shared: false)
+        #expect(files().isEmpty, "a prefix not marked shared was saved")
+
+        let first = try run(prompt)
+        #expect(first.restored == 1, "the second context restores what the first saved")
+        #expect(files().count == 1 && files().allSatisfy { $0.hasSuffix(".kv") }, "\(files())")
+        #expect(first.text == read.text && first.scores == read.scores)
+        let again = try run(other)
+        #expect(again.restored == 2)
+        #expect(again.text == readOther.text && again.scores == readOther.scores)
+
+        let file = store.directory + "/" + files()[0]
+        var bytes = try #require(FileManager.default.contents(atPath: file))
+        bytes[bytes.count - 100] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: file))
+        let damaged = try run(prompt)
+        #expect(damaged.restored == 1, "the damaged state was restored")
+        #expect(damaged.text == read.text && damaged.scores == read.scores)
+        #expect(try run(prompt).restored == 2, "the state saved anew is restored")
+
+        let longer = try run(prompt, length: 1024)
+        #expect(longer.restored == 1 && files().count == 2, "\(files())")
+
+        model.prefixStates = PrefixStateStore(directory: "/proc/docqa-cannot-be-made")
+        let unwritable = try run(prompt)
+        #expect(unwritable.restored == 0 && unwritable.text == read.text)
+    }
 }
 
 /// The UTF-8 accumulator on its own.

@@ -40,7 +40,7 @@ final class AnswerVerifier {
             ChatMessage(role: .user, content: user),
         ])
         let scores = try context.nextTokenLogProbabilities(prompt: prompt, reusablePrefix: systemPrefix,
-                                                           candidates: yes + no)
+                                                           sharedPrefix: true, candidates: yes + no)
         let pYes = scores.prefix(yes.count).reduce(0) { $0 + Foundation.exp($1) }
         let pNo = scores.suffix(no.count).reduce(0) { $0 + Foundation.exp($1) }
         return pYes + pNo > 0 ? pYes / (pYes + pNo) : 0.5

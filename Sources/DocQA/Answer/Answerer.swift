@@ -85,7 +85,7 @@ public final class Answerer {
     /// The model's text for one pending answer, generated on its own.
     private func generate(_ pending: PendingAnswer, onText: (String) -> Void = { _ in }) throws -> GenerationResult {
         var raw = ""
-        return try context.generate(prompt: pending.prompt, reusablePrefix: systemPrefix,
+        return try context.generate(prompt: pending.prompt, reusablePrefix: systemPrefix, sharedPrefix: true,
                                     maxTokens: pending.answerRoom, sampling: sampling) { piece in
             raw += piece
             onText(piece)

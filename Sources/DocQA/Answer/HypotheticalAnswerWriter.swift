@@ -67,7 +67,7 @@ public final class HypotheticalAnswerWriter: QueryExpanding {
         ])
         guard prompt.count + Self.maxTokens < context.contextLength else { return nil }
         var raw = ""
-        let result = try context.generate(prompt: prompt, reusablePrefix: systemPrefix,
+        let result = try context.generate(prompt: prompt, reusablePrefix: systemPrefix, sharedPrefix: true,
                                           maxTokens: Self.maxTokens, sampling: .answering) { piece in
             raw += piece
             return !raw.contains("\n")

@@ -45,6 +45,8 @@ public final class GenerationContext {
     /// unknown (after an error).
     private var cached: [LlamaToken] = []
     private let threads: ComputeThreads
+    /// Prompt prefixes this context took from `model.prefixStates` instead of reading them.
+    public private(set) var restoredPrefixes = 0
 
     /// Creates a generation context of `contextLength` tokens (capped at the model's training length).
     ///
@@ -98,15 +100,18 @@ public final class GenerationContext {
     /// call, and reused from the previous one when they are the same tokens. They are
     /// always read on their own, so a reused prefix holds exactly what reading it afresh
     /// would: the answer does not depend on what was asked before.
+    /// With `sharedPrefix`, the caller promises the prefix holds only its own instructions,
+    /// the same for every prompt (never a question or a document): its state is then also
+    /// restored from, and saved to, `model.prefixStates`.
     /// - Throws: `.promptTooLong` when the prompt does not fit the context with room to
     ///   answer; decode errors from llama.cpp.
-    public func generate(prompt: [LlamaToken], reusablePrefix: Int = 0, maxTokens: Int,
+    public func generate(prompt: [LlamaToken], reusablePrefix: Int = 0, sharedPrefix: Bool = false, maxTokens: Int,
                          sampling: SamplingSettings = .deterministic,
                          onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
         let start = ContinuousClock.now
         try checkFits(prompt)
         let sampler = LlamaSampler(settings: sampling, model: model)
-        try read(prompt, reusablePrefix: reusablePrefix)
+        try read(prompt, reusablePrefix: reusablePrefix, sharedPrefix: sharedPrefix)
         var position = prompt.count
         let promptSeconds = start.duration(to: .now).inSeconds
 
@@ -279,12 +284,12 @@ public final class GenerationContext {
 
     /// The natural-log probabilities of each of `candidates` being the token that follows
     /// `prompt`: a yes/no judgement read as a number, without generating anything.
-    /// `reusablePrefix` works as in `generate(prompt:…)`.
+    /// `reusablePrefix` and `sharedPrefix` work as in `generate(prompt:…)`.
     /// - Throws: as `generate(prompt:…)`.
-    public func nextTokenLogProbabilities(prompt: [LlamaToken], reusablePrefix: Int = 0,
+    public func nextTokenLogProbabilities(prompt: [LlamaToken], reusablePrefix: Int = 0, sharedPrefix: Bool = false,
                                           candidates: [LlamaToken]) throws -> [Double] {
         try checkFits(prompt)
-        try read(prompt, reusablePrefix: reusablePrefix)
+        try read(prompt, reusablePrefix: reusablePrefix, sharedPrefix: sharedPrefix)
         guard let logits = llama_get_logits_ith(handle, -1) else {
             throw DocQAError(.decodeFailed, "llama.cpp returned no scores for the prompt; this is a docqa bug, please report it.", path: model.path)
         }
@@ -301,21 +306,70 @@ public final class GenerationContext {
 
     /// Reads `prompt` into sequence 0, keeping (or reusing) its first `reusablePrefix`
     /// tokens as `generate(prompt:…)` describes; only the last token gets logits.
-    private func read(_ prompt: [LlamaToken], reusablePrefix: Int) throws {
+    private func read(_ prompt: [LlamaToken], reusablePrefix: Int, sharedPrefix: Bool) throws {
         let memory = llama_get_memory(handle)
         let prefix = min(max(0, reusablePrefix), prompt.count - 1)
+        let store = sharedPrefix && prefix > 0 && sequences == 1 ? model.prefixStates : nil
         var position = 0
         if prefix > 0, cached.count >= prefix, cached[0..<prefix] == prompt[0..<prefix],
            llama_memory_seq_rm(memory, -1, Int32(prefix), -1) {
             position = prefix
         } else {
             llama_memory_clear(memory, true)
+            if let store, restore(prompt[0..<prefix], from: store) { position = prefix }
         }
         cached = []
         // The prefix is read on its own; only the prompt's last token needs logits.
         try decode(prompt, from: position, to: prefix, sequence: 0, lastWantsOutput: false)
+        if let store, position < prefix { save(prompt[0..<prefix], to: store) }
         try decode(prompt, from: max(position, prefix), to: prompt.count, sequence: 0, lastWantsOutput: true)
         cached = prompt
+    }
+
+    /// What the saved state of `tokens` is filed under: a hash of all its values depend on
+    /// (the llama.cpp build and the CPU features it uses, the model file, the context's
+    /// shape and threads, the tokens). Nil when the model file cannot be looked at.
+    private func prefixStateKey(_ tokens: ArraySlice<LlamaToken>) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: model.path),
+              let size = attributes[.size] as? NSNumber,
+              let modified = attributes[.modificationDate] as? Date else { return nil }
+        var hash = SHA256()
+        hash.update([
+            LlamaLibrary.version, String(cString: llama_print_system_info()), "repack \(WeightRepacking.current.isOn)",
+            model.path, "\(size) \(modified.timeIntervalSince1970)",
+            "context \(contextLength) batch \(batchSize) threads \(threads.current)",
+            tokens.map(String.init).joined(separator: " "),
+        ].joined(separator: "\n"))
+        return hash.finalize()
+    }
+
+    /// Puts the saved state of `tokens` into the empty KV cache as sequence 0; false (and
+    /// the cache emptied again) when there is none or llama.cpp does not take it.
+    ///
+    /// The corresponding C function is `llama_state_seq_set_data`.
+    private func restore(_ tokens: ArraySlice<LlamaToken>, from store: PrefixStateStore) -> Bool {
+        guard let key = prefixStateKey(tokens), let state = store.load(key: key) else { return false }
+        let taken = state.withUnsafeBufferPointer { llama_state_seq_set_data(handle, $0.baseAddress, $0.count, 0) }
+        guard taken == state.count else {
+            llama_memory_clear(llama_get_memory(handle), true)
+            _ = LlamaRuntime.takeLastError()
+            return false
+        }
+        restoredPrefixes += 1
+        return true
+    }
+
+    /// Saves sequence 0's state, which holds exactly `tokens`, for the next process.
+    ///
+    /// The corresponding C functions are `llama_state_seq_get_size` and `llama_state_seq_get_data`.
+    private func save(_ tokens: ArraySlice<LlamaToken>, to store: PrefixStateStore) {
+        guard let key = prefixStateKey(tokens) else { return }
+        let size = llama_state_seq_get_size(handle, 0)
+        guard size > 0 else { return }
+        var state = [UInt8](repeating: 0, count: size)
+        let written = state.withUnsafeMutableBufferPointer { llama_state_seq_get_data(handle, $0.baseAddress, size, 0) }
+        guard written == size else { return }
+        store.save(key: key, state: state)
     }
 
     /// - Throws: `.invalidArgument` for an empty prompt, `.promptTooLong` for one that

@@ -28,6 +28,9 @@ public final class LlamaModel {
     let vocab: OpaquePointer
     /// The file the model was loaded from.
     public let path: String
+    /// Where contexts on this model keep the KV state of their shared prompt prefixes
+    /// between processes (`PrefixStateStore`); nil keeps none.
+    public var prefixStates: PrefixStateStore?
 
     /// Loads the GGUF model at `path`.
     ///
