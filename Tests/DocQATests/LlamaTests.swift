@@ -297,6 +297,33 @@ import Testing
         let unwritable = try run(prompt)
         #expect(unwritable.restored == 0 && unwritable.text == read.text)
     }
+
+    /// The state folder keeps the most recently saved `maximumFiles` states; a state reads
+    /// back as saved, and a file cut short or of another format reads as none.
+    @Test func prefixStateFolderStaysSmall() throws {
+        let folder = try TestFolder()
+        let store = PrefixStateStore(directory: folder.file("states"))
+        let count = PrefixStateStore.maximumFiles + 2
+        for number in 0..<count {
+            store.save(key: "key\(number)", state: [UInt8(number), 1, 2, 3])
+            let path = store.path(for: "key\(number)")
+            if FileManager.default.fileExists(atPath: path) {
+                try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(1_000_000 + number))],
+                                                      ofItemAtPath: path)
+            }
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: store.directory).sorted()
+        #expect(names.count == PrefixStateStore.maximumFiles, "\(names)")
+        #expect(store.load(key: "key0") == nil && store.load(key: "key1") == nil && store.load(key: "key2") != nil)
+        #expect(store.load(key: "key\(count - 1)") == [UInt8(count - 1), 1, 2, 3])
+
+        let path = store.path(for: "key\(count - 1)")
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        try bytes.prefix(bytes.count - 1).write(to: URL(fileURLWithPath: path))
+        #expect(store.load(key: "key\(count - 1)") == nil)
+        try Data("GGUF and more bytes than a header holds, but not a state file at all".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(store.load(key: "key\(count - 1)") == nil)
+    }
 }
 
 /// The UTF-8 accumulator on its own.

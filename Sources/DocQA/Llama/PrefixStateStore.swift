@@ -19,6 +19,9 @@ public struct PrefixStateStore: Sendable {
 
     /// What a state file starts with: the format, then the contents' SHA-256.
     static let magic = Array("docqa-kv-state-1\n".utf8)
+    /// Most files kept: saving one more removes the least recently saved. (Each model,
+    /// context length and llama.cpp build has its own; an ask uses three.)
+    static let maximumFiles = 24
 
     public init(directory: String) {
         self.directory = directory
@@ -67,5 +70,21 @@ public struct PrefixStateStore: Sendable {
         guard FileManager.default.createFile(atPath: temporary, contents: contents,
                                              attributes: [.posixPermissions: 0o600]) else { return }
         if rename(temporary, target) != 0 { unlink(temporary) }
+        removeOldest()
+    }
+
+    /// Keeps the folder to `maximumFiles` state files, removing the least recently saved.
+    private func removeOldest() {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return }
+        let states = names.filter { $0.hasSuffix(".kv") }
+        guard states.count > Self.maximumFiles else { return }
+        let dated = states.map { name -> (path: String, saved: Date) in
+            let path = (directory as NSString).appendingPathComponent(name)
+            return (path, (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast)
+        }
+        for old in dated.sorted(by: { $0.saved < $1.saved }).prefix(states.count - Self.maximumFiles) {
+            try? manager.removeItem(atPath: old.path)
+        }
     }
 }
