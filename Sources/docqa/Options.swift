@@ -74,7 +74,7 @@ struct AnsweringOptions: ParsableArguments {
         let answerer = try Answerer(modelPath: try chatModelPath, contextLength: contextLength,
                                     maxAnswerTokens: maxTokens, embedder: embedder, parallel: parallel)
         if let evidenceBudget { answerer.evidenceSelector.tokenBudget = evidenceBudget }
-        answerer.model.prefixStates = .inCacheFolder()
+        answerer.model.prefixStates = PrefixStateStore.inCacheFolder()
         return answerer
     }
 }
@@ -127,11 +127,11 @@ struct RetrievalOptions: ParsableArguments {
         guard expand else { return nil }
         if let search = ModelCatalog().defaultModel(for: .search) {
             let model = try loaded.flatMap { $0.path == search.path ? $0 : nil } ?? LlamaModel(path: search.path)
-            model.prefixStates = .inCacheFolder()
+            model.prefixStates = PrefixStateStore.inCacheFolder()
             return try HypotheticalAnswerWriter.make(searchModel: model)
         }
         guard let model = try loaded ?? chatModel() else { return nil }
-        model.prefixStates = .inCacheFolder()
+        model.prefixStates = PrefixStateStore.inCacheFolder()
         return try HypotheticalAnswerWriter.make(model: model)
     }
 

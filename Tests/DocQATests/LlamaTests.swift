@@ -298,11 +298,17 @@ import Testing
         #expect(unwritable.restored == 0 && unwritable.text == read.text)
     }
 
-    /// The state folder keeps the most recently saved `maximumFiles` states; a state reads
-    /// back as saved, and a file cut short or of another format reads as none.
+    /// The state folder keeps the most recently saved `maximumFiles` states and drops a
+    /// temporary file a stopped process left; a state reads back as saved, and a file cut
+    /// short or of another format reads as none. The folder is XDG_CACHE_HOME's, else
+    /// HOME's, and none without an absolute path.
     @Test func prefixStateFolderStaysSmall() throws {
         let folder = try TestFolder()
         let store = PrefixStateStore(directory: folder.file("states"))
+        try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
+        let left = store.path(for: "stopped") + ".123.tmp"
+        #expect(FileManager.default.createFile(atPath: left, contents: Data([1, 2, 3])))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: left)
         let count = PrefixStateStore.maximumFiles + 2
         for number in 0..<count {
             store.save(key: "key\(number)", state: [UInt8(number), 1, 2, 3])
@@ -313,7 +319,7 @@ import Testing
             }
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: store.directory).sorted()
-        #expect(names.count == PrefixStateStore.maximumFiles, "\(names)")
+        #expect(names.count == PrefixStateStore.maximumFiles && names.allSatisfy { $0.hasSuffix(".kv") }, "\(names)")
         #expect(store.load(key: "key0") == nil && store.load(key: "key1") == nil && store.load(key: "key2") != nil)
         #expect(store.load(key: "key\(count - 1)") == [UInt8(count - 1), 1, 2, 3])
 
@@ -323,6 +329,12 @@ import Testing
         #expect(store.load(key: "key\(count - 1)") == nil)
         try Data("GGUF and more bytes than a header holds, but not a state file at all".utf8).write(to: URL(fileURLWithPath: path))
         #expect(store.load(key: "key\(count - 1)") == nil)
+
+        #expect(PrefixStateStore.inCacheFolder(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"])?.directory
+                == "/c/docqa/prompt-states")
+        #expect(PrefixStateStore.inCacheFolder(environment: ["XDG_CACHE_HOME": "c", "HOME": "/h"])?.directory
+                == "/h/.cache/docqa/prompt-states")
+        #expect(PrefixStateStore.inCacheFolder(environment: ["HOME": ""]) == nil)
     }
 }
 

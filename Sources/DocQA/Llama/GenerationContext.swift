@@ -31,7 +31,8 @@ public struct GenerationResult: Sendable, Equatable {
 ///
 /// Owns one `llama_context` and its batch; keeps its model alive. Each `generate` call
 /// starts from an empty KV cache, except for a constant prompt prefix (a system message)
-/// that the previous call left there: that is kept and not read again.
+/// that the previous call left there: that is kept and not read again (and, when marked
+/// shared, restored from a saved state in a new process: `PrefixStateStore`).
 public final class GenerationContext {
     /// Prompts one `generate(prompts:)` call can answer together.
     public let sequences: Int
@@ -305,7 +306,9 @@ public final class GenerationContext {
     }
 
     /// Reads `prompt` into sequence 0, keeping (or reusing) its first `reusablePrefix`
-    /// tokens as `generate(prompt:…)` describes; only the last token gets logits.
+    /// tokens as `generate(prompt:…)` describes; only the last token gets logits. A shared
+    /// prefix not in the cache is restored from `model.prefixStates` when saved there, and
+    /// saved there once read.
     private func read(_ prompt: [LlamaToken], reusablePrefix: Int, sharedPrefix: Bool) throws {
         let memory = llama_get_memory(handle)
         let prefix = min(max(0, reusablePrefix), prompt.count - 1)
@@ -327,30 +330,38 @@ public final class GenerationContext {
     }
 
     /// What the saved state of `tokens` is filed under: a hash of all its values depend on
-    /// (the llama.cpp build and the CPU features it uses, the model file, the context's
-    /// shape and threads, the tokens). Nil when the model file cannot be looked at.
+    /// (the llama.cpp build: its version, pin and library file, and the CPU features it
+    /// uses; the model file as loaded; the context's shape and threads; the tokens). Nil
+    /// when the model file or the library cannot be identified.
     private func prefixStateKey(_ tokens: ArraySlice<LlamaToken>) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: model.path),
-              let size = attributes[.size] as? NSNumber,
-              let modified = attributes[.modificationDate] as? Date else { return nil }
+        guard let modelIdentity = model.fileIdentity, let build = Self.buildIdentity else { return nil }
         var hash = SHA256()
         hash.update([
-            LlamaLibrary.version, String(cString: llama_print_system_info()), "repack \(WeightRepacking.current.isOn)",
-            model.path, "\(size) \(modified.timeIntervalSince1970)",
-            "context \(contextLength) batch \(batchSize) threads \(threads.current)",
+            build, "repack \(WeightRepacking.current.isOn)",
+            model.path, modelIdentity,
+            "context \(contextLength) sequences \(sequences) batch \(batchSize) threads \(threads.current)",
             tokens.map(String.init).joined(separator: " "),
         ].joined(separator: "\n"))
         return hash.finalize()
     }
 
+    /// The loaded llama.cpp build: version, pin, the library file's identity and the CPU
+    /// report; nil when the library file cannot be found.
+    private static let buildIdentity: String? = {
+        guard let library = LlamaLibrary.loadedFrom, let identity = LlamaModel.identity(ofFileAt: library) else { return nil }
+        return [LlamaLibrary.version, LlamaLibrary.pin ?? "no pin", library, identity,
+                String(cString: llama_print_system_info())].joined(separator: "\n")
+    }()
+
     /// Puts the saved state of `tokens` into the empty KV cache as sequence 0; false (and
     /// the cache emptied again) when there is none or llama.cpp does not take it.
     ///
-    /// The corresponding C function is `llama_state_seq_set_data`.
+    /// The corresponding C functions are `llama_state_seq_set_data` and `llama_memory_seq_pos_max`.
     private func restore(_ tokens: ArraySlice<LlamaToken>, from store: PrefixStateStore) -> Bool {
         guard let key = prefixStateKey(tokens), let state = store.load(key: key) else { return false }
         let taken = state.withUnsafeBufferPointer { llama_state_seq_set_data(handle, $0.baseAddress, $0.count, 0) }
-        guard taken == state.count else {
+        // The whole state taken, and it holds exactly the prefix's positions.
+        guard taken == state.count, llama_memory_seq_pos_max(llama_get_memory(handle), 0) == Int32(tokens.count - 1) else {
             llama_memory_clear(llama_get_memory(handle), true)
             _ = LlamaRuntime.takeLastError()
             return false

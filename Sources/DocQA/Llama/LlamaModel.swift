@@ -31,6 +31,11 @@ public final class LlamaModel {
     /// Where contexts on this model keep the KV state of their shared prompt prefixes
     /// between processes (`PrefixStateStore`); nil keeps none.
     public var prefixStates: PrefixStateStore?
+    /// The loaded file as `stat` saw it before and after loading (device, inode, size,
+    /// modification and change times; symbolic links followed): what a saved prefix state
+    /// is tied to. Nil when the file changed while loading or cannot be looked at; no
+    /// state is then saved or restored.
+    let fileIdentity: String?
 
     /// Loads the GGUF model at `path`.
     ///
@@ -61,6 +66,7 @@ public final class LlamaModel {
         var params = llama_model_default_params()
         params.n_gpu_layers = 0
         params.use_extra_bufts = WeightRepacking.current.isOn
+        let identityBefore = Self.identity(ofFileAt: path)
         guard let model = llama_model_load_from_file(path, params) else {
             let reason = LlamaRuntime.takeLastError().map { " llama.cpp said: \($0)" } ?? ""
             throw DocQAError(.modelLoadFailed,
@@ -74,6 +80,17 @@ public final class LlamaModel {
         self.handle = model
         self.vocab = vocab
         self.path = path
+        let identityAfter = Self.identity(ofFileAt: path)
+        fileIdentity = identityBefore == identityAfter ? identityAfter : nil
+    }
+
+    /// Device, inode, size, modification and change times of the file at `path` (links
+    /// followed); nil when it cannot be looked at. The change time is one no user can set back.
+    static func identity(ofFileAt path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) "
+            + "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
     }
 
     deinit {

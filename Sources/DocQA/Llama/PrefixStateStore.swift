@@ -3,16 +3,17 @@ import Foundation
 /// A folder of saved KV-cache states for prompt prefixes: the system message every prompt
 /// of one kind starts with. A `docqa ask` reads three such prefixes (the answer's, the
 /// yes/no check's and the search sentence's) that are the same in every run; restoring
-/// their keys and values from a file takes milliseconds where reading them takes about
-/// half a second on a two-core machine (BENCHMARKS.md, "Saved system-prompt states").
+/// their keys and values from a file takes milliseconds where reading them took about a
+/// second of each `ask` on a two-core Intel (BENCHMARKS.md, "Saved system-prompt states").
 ///
 /// A file holds only what the model computed from docqa's own instructions, never from a
 /// question or a document (`GenerationContext` saves a prefix only when told it is one
-/// shared by every prompt). Files are named by a hash of everything the state depends
-/// on (the llama.cpp build, the CPU it runs on, the model file, the context's shape and
-/// the tokens), so a state is restored only into a context that would have computed the
-/// same values; each carries the SHA-256 of its contents, so a damaged file is read
-/// again from the prompt instead of being trusted. Nothing here ever fails a command:
+/// shared by every prompt). Files are named by a hash of what the state depends on (the
+/// llama.cpp build and its library file, the CPU features it uses, the model file's
+/// device, inode, size and times, the context's shape and threads, the tokens), so that a
+/// state goes back only into a context that would compute the same values; each carries
+/// the SHA-256 of its contents, so a damaged file is read again from the prompt instead
+/// of being trusted. Nothing here ever fails a command:
 /// a folder that cannot be written means the prefixes are read each time, as before.
 public struct PrefixStateStore: Sendable {
     public let directory: String
@@ -22,21 +23,26 @@ public struct PrefixStateStore: Sendable {
     /// Most files kept: saving one more removes the least recently saved. (Each model,
     /// context length and llama.cpp build has its own; an ask uses three.)
     static let maximumFiles = 24
+    /// Most bytes the folder holds (the default models' three states take 2.8 MB; a 7B model
+    /// without grouped-query attention would need tens of MB for one). A larger state is
+    /// not saved.
+    static let maximumBytes = 64 << 20
 
     public init(directory: String) {
         self.directory = directory
     }
 
     /// The store in docqa's cache folder: `$XDG_CACHE_HOME/docqa/prompt-states`, default
-    /// `~/.cache/docqa/prompt-states`.
+    /// `~/.cache/docqa/prompt-states`; nil when neither names an absolute folder.
     public static func inCacheFolder(environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> PrefixStateStore {
+        -> PrefixStateStore? {
         let base: String
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
             base = xdg
         } else {
             base = ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".cache")
         }
+        guard base.hasPrefix("/") else { return nil }
         return PrefixStateStore(directory: ((base as NSString).appendingPathComponent("docqa") as NSString)
             .appendingPathComponent("prompt-states"))
     }
@@ -45,22 +51,27 @@ public struct PrefixStateStore: Sendable {
         (directory as NSString).appendingPathComponent(key + ".kv")
     }
 
-    /// The saved state for `key`, or nil when there is none or it fails its checksum.
+    /// The saved state for `key`, or nil when there is none, it is larger than the folder
+    /// may hold, or it fails its checksum.
     func load(key: String) -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: path(for: key)) else { return nil }
-        let bytes = [UInt8](data)
+        let path = path(for: key)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+              size <= Self.maximumBytes + Self.magic.count + 32,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
         let header = Self.magic.count + 32
-        guard bytes.count > header, Array(bytes[0..<Self.magic.count]) == Self.magic else { return nil }
-        let state = Array(bytes[header...])
+        guard data.count > header, data.prefix(Self.magic.count).elementsEqual(Self.magic) else { return nil }
+        let state = data.dropFirst(header)
         var hash = SHA256()
         hash.update(state)
-        return hash.digest() == Array(bytes[Self.magic.count..<header]) ? state : nil
+        guard hash.digest().elementsEqual(data.dropFirst(Self.magic.count).prefix(32)) else { return nil }
+        return [UInt8](state)
     }
 
     /// Saves `state` for `key`: written to a temporary file beside it and renamed into
     /// place, so a reader sees the old file, the new one or none. Errors are ignored.
     func save(key: String, state: [UInt8]) {
-        guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+        guard state.count <= Self.maximumBytes,
+              (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])) != nil else { return }
         var hash = SHA256()
         hash.update(state)
@@ -73,18 +84,29 @@ public struct PrefixStateStore: Sendable {
         removeOldest()
     }
 
-    /// Keeps the folder to `maximumFiles` state files, removing the least recently saved.
+    /// Keeps the folder to `maximumFiles` state files and `maximumBytes`, removing the
+    /// least recently saved; removes temporary files a stopped process left (older than
+    /// ten minutes).
     private func removeOldest() {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return }
-        let states = names.filter { $0.hasSuffix(".kv") }
-        guard states.count > Self.maximumFiles else { return }
-        let dated = states.map { name -> (path: String, saved: Date) in
+        var states: [(path: String, saved: Date, bytes: Int)] = []
+        for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            return (path, (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast)
+            guard let attributes = try? manager.attributesOfItem(atPath: path) else { continue }
+            let saved = attributes[.modificationDate] as? Date ?? .distantPast
+            if name.hasSuffix(".tmp") {
+                if saved.timeIntervalSinceNow < -600 { try? manager.removeItem(atPath: path) }
+            } else if name.hasSuffix(".kv") {
+                states.append((path, saved, attributes[.size] as? Int ?? 0))
+            }
         }
-        for old in dated.sorted(by: { $0.saved < $1.saved }).prefix(states.count - Self.maximumFiles) {
+        var total = states.reduce(0) { $0 + $1.bytes }
+        var count = states.count
+        for old in states.sorted(by: { $0.saved < $1.saved }) where count > Self.maximumFiles || total > Self.maximumBytes {
             try? manager.removeItem(atPath: old.path)
+            count -= 1
+            total -= old.bytes
         }
     }
 }
