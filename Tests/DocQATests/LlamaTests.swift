@@ -330,11 +330,11 @@ import Testing
         try Data("GGUF and more bytes than a header holds, but not a state file at all".utf8).write(to: URL(fileURLWithPath: path))
         #expect(store.load(key: "key\(count - 1)") == nil)
 
-        #expect(PrefixStateStore.inCacheFolder(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"])?.directory
+        #expect(PrefixStateStore.inCacheFolder(Locations(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"]))?.directory
                 == "/c/docqa/prompt-states")
-        #expect(PrefixStateStore.inCacheFolder(environment: ["XDG_CACHE_HOME": "c", "HOME": "/h"])?.directory
+        #expect(PrefixStateStore.inCacheFolder(Locations(environment: ["XDG_CACHE_HOME": "c", "HOME": "/h"]))?.directory
                 == "/h/.cache/docqa/prompt-states")
-        #expect(PrefixStateStore.inCacheFolder(environment: ["HOME": ""]) == nil)
+        #expect(PrefixStateStore.inCacheFolder(Locations(environment: ["HOME": ""])) == nil)
     }
 }
 

@@ -47,7 +47,7 @@ public final class GenerationContext {
     private var cached: [LlamaToken] = []
     private let threads: ComputeThreads
     /// Prompt prefixes this context took from `model.prefixStates` instead of reading them.
-    public private(set) var restoredPrefixes = 0
+    private(set) var restoredPrefixes = 0
 
     /// Creates a generation context of `contextLength` tokens (capped at the model's training length).
     ///

@@ -32,19 +32,9 @@ public struct PrefixStateStore: Sendable {
         self.directory = directory
     }
 
-    /// The store in docqa's cache folder: `$XDG_CACHE_HOME/docqa/prompt-states`, default
-    /// `~/.cache/docqa/prompt-states`; nil when neither names an absolute folder.
-    public static func inCacheFolder(environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> PrefixStateStore? {
-        let base: String
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            base = xdg
-        } else {
-            base = ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".cache")
-        }
-        guard base.hasPrefix("/") else { return nil }
-        return PrefixStateStore(directory: ((base as NSString).appendingPathComponent("docqa") as NSString)
-            .appendingPathComponent("prompt-states"))
+    /// The store in docqa's cache folder (`Locations.promptStatesDirectory`); nil without one.
+    public static func inCacheFolder(_ locations: Locations = Locations()) -> PrefixStateStore? {
+        locations.promptStatesDirectory.map(PrefixStateStore.init(directory:))
     }
 
     func path(for key: String) -> String {

@@ -6,6 +6,8 @@ import Foundation
 /// - models: `<data>/models` (installed by Scripts/bootstrap), then the system-wide
 ///   `/usr/share/docqa/models` (installed by the docqa-models Debian package)
 /// - indexes named by a bare name: `<data>/indexes/NAME.sqlite`
+/// - cache directory: `$XDG_CACHE_HOME/docqa`, default `~/.cache/docqa`: saved
+///   system-prompt states in `<cache>/prompt-states`
 public struct Locations: Sendable {
     public var dataDirectory: String
     /// Where the docqa-models package installs the default models; read after the user's
@@ -23,20 +25,31 @@ public struct Locations: Sendable {
     public static let defaultEmbeddingModelFile = "all-MiniLM-L6-v2.f16.gguf"
     public static let defaultIndexName = "default"
 
+    /// `$XDG_CACHE_HOME/docqa`, default `~/.cache/docqa`; nil when neither is an absolute
+    /// path (nothing is then cached).
+    public var cacheDirectory: String?
+
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let base: String
-        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
-            base = xdg
-        } else {
-            let home = environment["HOME"] ?? NSHomeDirectory()
-            base = (home as NSString).appendingPathComponent(".local/share")
-        }
-        dataDirectory = (base as NSString).appendingPathComponent("docqa")
+        dataDirectory = (Self.base("XDG_DATA_HOME", else: ".local/share", environment) as NSString)
+            .appendingPathComponent("docqa")
+        let cache = Self.base("XDG_CACHE_HOME", else: ".cache", environment)
+        cacheDirectory = cache.hasPrefix("/") ? (cache as NSString).appendingPathComponent("docqa") : nil
         if let system = environment["DOCQA_SYSTEM_MODELS"], system.hasPrefix("/") {
             systemModelsDirectory = system
         } else {
             systemModelsDirectory = Self.packagedModelsDirectory
         }
+    }
+
+    /// The XDG base folder `variable` names when it is absolute, else `underHome` in HOME.
+    private static func base(_ variable: String, else underHome: String, _ environment: [String: String]) -> String {
+        if let xdg = environment[variable], xdg.hasPrefix("/") { return xdg }
+        return ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(underHome)
+    }
+
+    /// Saved system-prompt states (`PrefixStateStore`).
+    public var promptStatesDirectory: String? {
+        cacheDirectory.map { ($0 as NSString).appendingPathComponent("prompt-states") }
     }
 
     public var modelsDirectory: String { (dataDirectory as NSString).appendingPathComponent("models") }
