@@ -95,7 +95,7 @@ struct RetrievalOptions: ParsableArguments {
     @OptionGroup var filter: FilterOptions
 
     @Flag(inversion: .prefixedNo,
-          help: "Also search by meaning for a sentence a model writes as a document would answer the question (the installed search model, else a chat model of 1B parameters or more; about a second). --no-expand searches the question alone.")
+          help: "Also search by meaning for a sentence a model writes as a document would answer the question, unless both searches already rank the same passage near the top (the installed search model, else a chat model of 1B parameters or more; about a second). --no-expand searches the question alone.")
     var expand = true
 
     // For measurement (Benchmarks/answers): neighbouring chunks read with each passage
@@ -107,12 +107,20 @@ struct RetrievalOptions: ParsableArguments {
     @Option(name: .customLong("named-factor"), help: ArgumentHelp(visibility: .hidden))
     var namedDocumentFactor: Double = 2.0
 
+    // For measurement: how high both searches must rank the question's first passage for
+    // the search sentence to be skipped (0 always writes it).
+    @Option(name: .customLong("expansion-agreement"), help: ArgumentHelp(visibility: .hidden))
+    var expansionAgreement: Int = 2
+
     func validate() throws {
         guard (1...100).contains(topK) else {
             throw ValidationError("--top-k must be between 1 and 100.")
         }
         guard (0...5).contains(windowNeighbours) else {
             throw ValidationError("--window must be between 0 and 5.")
+        }
+        guard expansionAgreement >= 0 else {
+            throw ValidationError("--expansion-agreement must be 0 or more.")
         }
     }
 
@@ -142,6 +150,7 @@ struct RetrievalOptions: ParsableArguments {
         retriever.filter = filter.documentFilter
         retriever.windowNeighbours = windowNeighbours
         retriever.namedDocumentFactor = namedDocumentFactor
+        retriever.expansionAgreement = expansionAgreement
         return retriever
     }
 }

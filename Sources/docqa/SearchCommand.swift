@@ -47,11 +47,13 @@ struct SearchCommand: ParsableCommand {
         try reportingErrors {
             let store = try openExistingIndex(indexOptions)
             let embedder = try embedding.makeEmbedder()
-            let writer = try expander()
-            let results = try retrieval.makeRetriever(store: store, embedder: embedder, expander: writer)
-                .retrieve(query, limit: retrieval.topK)
-            // The sentence the search used: the writer keeps each query's, so it is not written again.
-            let expansion = try writer?.expansion(of: query)
+            // The model is loaded only when the two searches disagree (Retriever.expansionAgreement).
+            let writer = retrieval.expand ? LazyQueryExpander { try expander() } : nil
+            var retriever = retrieval.makeRetriever(store: store, embedder: embedder, expander: writer)
+            retriever.windowNeighbours = 0
+            let found = try retriever.retrieval(for: query, limit: retrieval.topK)
+            let results = found.chunks
+            let expansion = found.expansion
             let stale = try store.stalePaths()
             if json {
                 print(JSONOutput.render(JSONOutput.search(results, expansion: expansion, stale: stale)))

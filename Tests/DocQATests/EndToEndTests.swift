@@ -302,6 +302,59 @@ private final class FixedExpansion: QueryExpanding {
         #expect(none.chunks.map(\.chunk.chunkId) == plain.chunks.map(\.chunk.chunkId))
     }
 
+    /// With a fused ranking the sentence is written only where the question alone leaves
+    /// the two searches disagreeing: when both rank its first passage among their first
+    /// `expansionAgreement` (2), that ranking stands and the expander is never asked.
+    /// At 0 it is always asked.
+    @Test func theSentenceIsWrittenOnlyWhereTheSearchesDisagree() throws {
+        let plain = try SampleIndex.retriever()
+        #expect(plain.ranking == .weighted && plain.expansionAgreement == 2)
+        var agreed = 0, disagreed = 0
+        for query in [Self.question, Self.sentence, "limitation of liability", "Who signed the amendment?",
+                      "What happens to the money if the shipment arrives broken?"] {
+            let alone = try plain.retrieval(for: query, limit: 5)
+            let top = try #require(alone.chunks.first)
+            let agree = max(top.vectorRank ?? .max, top.keywordRank ?? .max) <= 2
+            var retriever = plain
+            let expander = FixedExpansion(Self.sentence)
+            retriever.expander = expander
+            let found = try retriever.retrieval(for: query, limit: 5)
+            #expect(expander.asked == (agree ? [] : [query]), "\(query)")
+            #expect(found.expansion == (agree ? nil : Self.sentence), "\(query)")
+            #expect(found.queryVector == alone.queryVector)
+            if agree {
+                agreed += 1
+                #expect(found.chunks.map(\.chunk.chunkId) == alone.chunks.map(\.chunk.chunkId), "\(query)")
+                #expect(try retriever.retrieve(query, limit: 5).map(\.chunk.chunkId) == alone.chunks.map(\.chunk.chunkId))
+                retriever.expansionAgreement = 0
+                _ = try retriever.retrieval(for: query, limit: 5)
+                #expect(expander.asked == [query], "\(query)")
+            } else {
+                disagreed += 1
+            }
+        }
+        #expect(agreed > 0 && disagreed > 0, "\(agreed) agreed, \(disagreed) disagreed")
+    }
+
+    /// A lazy expander makes its expander on the first sentence asked for, once; what
+    /// making it throws is thrown to each caller.
+    @Test func lazyExpanderIsMadeOnFirstUse() throws {
+        var made = 0
+        let lazy = LazyQueryExpander {
+            made += 1
+            return FixedExpansion(Self.sentence)
+        }
+        #expect(made == 0 && !lazy.isMade)
+        #expect(try lazy.expansion(of: "a") == Self.sentence)
+        #expect(try lazy.expansion(of: "b") == Self.sentence)
+        #expect(made == 1 && lazy.isMade)
+
+        let failing = LazyQueryExpander { throw DocQAError(.modelNotFound, "no model file here.", path: "/nowhere.gguf") }
+        #expect(throws: DocQAError.self) { try failing.expansion(of: "a") }
+        #expect(throws: DocQAError.self) { try failing.expansion(of: "a") }
+        #expect(try LazyQueryExpander { nil }.expansion(of: "a") == nil)
+    }
+
     /// The mean of two unit vectors is a unit vector between them.
     @Test func meanOfTwoUnitVectors() {
         let mean = Retriever.mean([1, 0, 0], [0, 1, 0])

@@ -186,13 +186,14 @@ extension ModelBackedTests.CaseFileTests {
     }
 
     /// With no search or chat model installed, `search` still searches (the query alone)
-    /// and says why on stderr; the results are those of `--no-expand`.
+    /// and says why on stderr; the results are those of `--no-expand`. (A query whose two
+    /// searches disagree: only then is a model wanted.)
     @Test func searchWithoutAChatModelSearchesTheQueryAlone() async throws {
         try DefaultModels.require()
         let index = try await SampleIndex.shared().ready()
         let folder = try TestFolder()
         let empty = try TestFolder()
-        let query = "limitation of liability"
+        let query = "How long does a party get to fix a serious violation?"
         let bare = try await ChildProcess.run("/usr/bin/env", [
             "XDG_DATA_HOME=\(empty.path)", "DOCQA_SYSTEM_MODELS=\(empty.path)", try DocQABinary.path(),
             "search", query, "--index", index, "--json", "--embedding-model", DefaultModels.embedding,

@@ -9,3 +9,24 @@ public protocol QueryExpanding: AnyObject {
     /// The text to search along with `query`, or `nil` to search the query alone.
     func expansion(of query: String) throws -> String?
 }
+
+/// An expander made on first use, so that a command whose searches agree (see
+/// `Retriever.expansionAgreement`) never loads the model that writes the sentence.
+/// `make` runs at most once; what it throws is thrown by that first `expansion(of:)`, and
+/// again by later ones.
+public final class LazyQueryExpander: QueryExpanding {
+    private let make: () throws -> (any QueryExpanding)?
+    private var made: Result<(any QueryExpanding)?, any Error>?
+
+    public init(_ make: @escaping () throws -> (any QueryExpanding)?) {
+        self.make = make
+    }
+
+    /// Whether `make` has run.
+    public var isMade: Bool { made != nil }
+
+    public func expansion(of query: String) throws -> String? {
+        if made == nil { made = Result { try make() } }
+        return try made?.get()?.expansion(of: query)
+    }
+}

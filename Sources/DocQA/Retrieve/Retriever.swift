@@ -76,6 +76,13 @@ public struct Retriever {
     /// Writes a sentence for each query that is searched by meaning along with it (the
     /// query's vector and the sentence's are averaged); `nil` searches the query alone.
     public var expander: (any QueryExpanding)?
+    /// With an `expander` and a fused ranking: the query is first ranked alone, and when
+    /// its first passage is among the first `expansionAgreement` of both the vector and
+    /// the keyword search, that ranking stands and no sentence is written. The two
+    /// searches agreeing is where the sentence changed least; it costs about a second of
+    /// an `ask` (BENCHMARKS.md, "The search sentence only where the searches disagree").
+    /// 0 always writes it.
+    public var expansionAgreement = 2
 
     public init(store: IndexStore, embedder: Embedder) {
         self.store = store
@@ -88,28 +95,27 @@ public struct Retriever {
     ///   database and model errors. An empty index gives no results, not an error.
     public func retrieve(_ query: String, limit: Int) throws -> [RetrievedChunk] {
         guard limit > 0 else { return [] }
-        let vector = try queryVectors(query).search
         let allowed = try allowedDocuments()
         let named = namedDocumentFactor == 1 ? nil : try namedDocuments(in: query, among: allowed)
-        return try rank(query, vector: vector, limit: limit, allowed: allowed, named: named)
+        return try ranked(query, limit: limit, allowed: allowed, named: named).chunks
     }
 
     /// The best `limit` chunks for `question`, its embedding and its key terms' weights.
     ///
     /// - Throws: as `retrieve`.
     public func retrieval(for question: String, limit: Int) throws -> Retrieval {
-        let (vector, expansion, own) = try queryVectors(question)
         let allowed = try allowedDocuments()
         let named = try namedDocuments(in: question, among: allowed)
-        var chunks = limit > 0 ? try rank(question, vector: vector, limit: limit, allowed: allowed, named: named) : []
+        let found = try ranked(question, limit: limit, allowed: allowed, named: named)
+        var chunks = found.chunks
         if windowNeighbours > 0 {
             let windows = try store.windows(around: chunks.map(\.chunk), neighbours: windowNeighbours)
             for (index, window) in zip(chunks.indices, windows) { chunks[index].window = window }
         }
         // Evidence is scored against the question's own words: the expansion's facts are the
         // model's guesses, and sentences that echo them are no better evidence.
-        return Retrieval(chunks: chunks, queryVector: own, termWeights: try termWeights(for: question),
-                         namedDocuments: named, expansion: expansion)
+        return Retrieval(chunks: chunks, queryVector: found.own, termWeights: try termWeights(for: question),
+                         namedDocuments: named, expansion: found.expansion)
     }
 
     /// The documents among those searched (`allowed`; `nil` for all) that `question`
@@ -129,16 +135,32 @@ public struct Retriever {
         return allowed
     }
 
-    /// The vector to search by meaning, after checking that the index was built with this
-    /// model: the query's embedding, or with an `expander`, the mean of the query's and its
-    /// expansion's (unit length); the expansion; and the query's own embedding.
-    private func queryVectors(_ query: String) throws -> (search: [Float], expansion: String?, own: [Float]) {
+    /// The best `limit` chunks for `query` (none for a `limit` of 0), the sentence searched
+    /// with it if any (see `expansionAgreement`), and the query's own embedding, after
+    /// checking that the index was built with this model.
+    private func ranked(_ query: String, limit: Int, allowed: Set<Int64>?,
+                        named: NamedDocuments?) throws -> (chunks: [RetrievedChunk], expansion: String?, own: [Float]) {
         if let indexed = try store.embeddingModel(), indexed != embedder.info {
             try store.bindEmbeddingModel(embedder.info)  // throws the mismatch error with both names
         }
-        let vector = try embedder.embedQuery(query)
-        guard let expander, let expansion = try expander.expansion(of: query) else { return (vector, nil, vector) }
-        return (Self.mean(vector, try embedder.embedQuery(expansion)), expansion, vector)
+        let own = try embedder.embedQuery(query)
+        func alone() throws -> [RetrievedChunk] {
+            try rank(query, vector: own, limit: limit, allowed: allowed, named: named)
+        }
+        guard limit > 0 else { return ([], nil, own) }
+        guard let expander else { return (try alone(), nil, own) }
+        var first: [RetrievedChunk]?
+        if expansionAgreement > 0, ranking == .weighted || ranking == .rrf {
+            let chunks = try alone()
+            if let top = chunks.first, let vectorRank = top.vectorRank, let keywordRank = top.keywordRank,
+               max(vectorRank, keywordRank) <= expansionAgreement {
+                return (chunks, nil, own)
+            }
+            first = chunks
+        }
+        guard let expansion = try expander.expansion(of: query) else { return (try first ?? alone(), nil, own) }
+        let vector = Self.mean(own, try embedder.embedQuery(expansion))
+        return (try rank(query, vector: vector, limit: limit, allowed: allowed, named: named), expansion, own)
     }
 
     /// The unit-length mean direction of two unit vectors.
