@@ -46,8 +46,7 @@ struct AskCommand: ParsableCommand {
             answerer.shouldStop = { Interruption.signal != nil }
 
             let retrievalStart = clock.now
-            // Loaded only for a question whose two searches disagree (Retriever.expansionAgreement).
-            let expander = retrieval.expand ? LazyQueryExpander { try retrieval.makeExpander(loaded: answerer.model) } : nil
+            let expander = try retrieval.lazyExpander(loaded: answerer.model)
             let found = try retrieval.makeRetriever(store: store, embedder: embedder, expander: expander)
                 .retrieval(for: question, limit: retrieval.topK)
             let retrievalSeconds = retrievalStart.duration(to: clock.now).inSeconds

@@ -143,6 +143,19 @@ struct RetrievalOptions: ParsableArguments {
         return try HypotheticalAnswerWriter.make(model: model)
     }
 
+    /// `makeExpander(loaded:)` deferred until a question needs the sentence (its two
+    /// searches disagree, `Retriever.expansionAgreement`), or `nil` with `--no-expand`. A
+    /// listed search model whose file is missing is reported now, as loading it would, not
+    /// only for the questions that need it.
+    /// - Throws: `.modelNotFound` for that missing file.
+    func lazyExpander(loaded: LlamaModel) throws -> LazyQueryExpander? {
+        guard expand else { return nil }
+        if let search = ModelCatalog().defaultModel(for: .search), !FileManager.default.fileExists(atPath: search.path) {
+            _ = try LlamaModel(path: search.path)
+        }
+        return LazyQueryExpander { try makeExpander(loaded: loaded) }
+    }
+
     func makeRetriever(store: IndexStore, embedder: Embedder, expander: (any QueryExpanding)? = nil) -> Retriever {
         var retriever = Retriever(store: store, embedder: embedder)
         retriever.expander = expander

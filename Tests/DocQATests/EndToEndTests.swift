@@ -334,6 +334,28 @@ private final class FixedExpansion: QueryExpanding {
             }
         }
         #expect(agreed > 0 && disagreed > 0, "\(agreed) agreed, \(disagreed) disagreed")
+
+        // RRF follows the same rule; vectors alone always take the sentence, keywords alone
+        // never (it only steers the vector search); nothing to search writes none.
+        for (ranking, always) in [(Ranking.rrf, nil), (.vector, true), (.keyword, false)] as [(Ranking, Bool?)] {
+            var base = plain
+            base.ranking = ranking
+            for query in [Self.question, Self.sentence] {
+                let top = try #require(try base.retrieval(for: query, limit: 5).chunks.first)
+                let agree = max(top.vectorRank ?? .max, top.keywordRank ?? .max) <= 2
+                var retriever = base
+                let expander = FixedExpansion(Self.sentence)
+                retriever.expander = expander
+                _ = try retriever.retrieval(for: query, limit: 5)
+                #expect(expander.asked == ((always ?? !agree) ? [query] : []), "\(ranking) \(query)")
+            }
+        }
+        var nothing = plain
+        nothing.documentIDs = []
+        let expander = FixedExpansion(Self.sentence)
+        nothing.expander = expander
+        let none = try nothing.retrieval(for: Self.question, limit: 5)
+        #expect(none.chunks.isEmpty && none.expansion == nil && expander.asked.isEmpty)
     }
 
     /// A lazy expander makes its expander on the first sentence asked for, once; what

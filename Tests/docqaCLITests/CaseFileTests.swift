@@ -102,6 +102,22 @@ extension ModelBackedTests {
             #expect(lines[1].hasPrefix("   ") && lines[3].hasPrefix("   "), "\(result)")
         }
 
+        /// A question in the user's words, whose two searches disagree on the first passage,
+        /// is also searched by the sentence the search model writes (loaded for it), and
+        /// `check.expansion` shows that sentence.
+        @Test func askWritesTheSearchSentenceWhereTheSearchesDisagree() async throws {
+            try DefaultModels.require(chat: true)
+            let index = try await SampleIndex.shared().ready()
+            let folder = try TestFolder()
+            let result = try await ChildProcess.docqa(["ask", "How long does a party get to fix a serious violation?",
+                                                       "--index", index, "--top-k", "3", "--max-tokens", "24", "--json"],
+                                                      in: folder, timeout: ChildProcess.modelTimeout)
+            try #require(result.status == 0, "\(result)")
+            let check = try #require(try jsonObject(result.stdout)["check"] as? [String: Any], "\(result)")
+            let sentence = try #require(check["expansion"] as? String, "\(result)")
+            #expect(!sentence.isEmpty && !sentence.contains("\n"), "\(sentence)")
+        }
+
         /// `ask --json` prints one object with answer, notFound, citations, sources and timings;
         /// each citation's source number is one of the sources and matches its path and pages.
         @Test func askJSON() async throws {

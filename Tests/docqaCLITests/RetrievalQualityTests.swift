@@ -201,8 +201,8 @@ extension ModelBackedTests.CaseFileTests {
     }
 
     /// With no search or chat model installed, `search` still searches (the query alone)
-    /// and says why on stderr; the results are those of `--no-expand`. (A query whose two
-    /// searches disagree: only then is a model wanted.)
+    /// and says why on stderr; the results are those of `--no-expand`. (A model is wanted
+    /// only where the two searches disagree; `--expansion-agreement 0` wants it always.)
     @Test func searchWithoutAChatModelSearchesTheQueryAlone() async throws {
         try DefaultModels.require()
         let index = try await SampleIndex.shared().ready()
@@ -211,7 +211,7 @@ extension ModelBackedTests.CaseFileTests {
         let query = "How long does a party get to fix a serious violation?"
         let bare = try await ChildProcess.run("/usr/bin/env", [
             "XDG_DATA_HOME=\(empty.path)", "DOCQA_SYSTEM_MODELS=\(empty.path)", try DocQABinary.path(),
-            "search", query, "--index", index, "--json", "--embedding-model", DefaultModels.embedding,
+            "search", query, "--index", index, "--json", "--embedding-model", DefaultModels.embedding, "--expansion-agreement", "0",
         ], in: folder)
         #expect(bare.status == 0, "\(bare)")
         #expect(bare.stderr.hasPrefix("search: searching the query alone, without a model to expand it ("

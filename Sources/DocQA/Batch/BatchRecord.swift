@@ -39,8 +39,10 @@ public struct BatchRun: Codable, Sendable, Equatable {
         /// matrix products round differently, so answers can differ in wording from those
         /// generated one at a time (BENCHMARKS.md): a file is not resumed with another value.
         public var parallel: Int?
-        /// Whether each question was also searched by a sentence a model wrote
-        /// (`HypotheticalAnswerWriter`; `nil` in files from before it existed: no).
+        /// Whether questions were also searched by a sentence a model wrote
+        /// (`HypotheticalAnswerWriter`), those whose two searches disagreed
+        /// (`Retriever.expansionAgreement`, not recorded); `nil` in files from before it
+        /// existed: no.
         public var expandsQuestions: Bool?
         public init(topK: Int, ranking: String, paths: [String], types: [String], eachDocument: Bool,
                     contextLength: Int, maxAnswerTokens: Int, evidenceTokens: Int, parallel: Int? = nil,

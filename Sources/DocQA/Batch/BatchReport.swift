@@ -88,7 +88,7 @@ public enum BatchReport {
             text += "- Search model: `\(search.file)` (SHA-256 `\(search.sha256.prefix(16))…`)\n"
         }
         text += "- docqa \(run.docqaVersion), started \(run.created); top \(run.settings.topK) passages, \(run.settings.ranking) ranking"
-            + (run.settings.expandsQuestions == true ? ", each question also searched by a sentence a model wrote" : "") + "\n"
+            + (run.settings.expandsQuestions == true ? ", questions whose two searches disagreed also searched by a sentence a model wrote" : "") + "\n"
         let answered = records.filter { $0.error == nil && !$0.notFound }.count
         let declined = records.filter { $0.error == nil && $0.notFound }.count
         let failed = records.filter { $0.error != nil }.count

@@ -104,7 +104,7 @@ public struct Diagnosis: Sendable {
             problems.append("no \(role.rawValue) model is listed in \(modelsDirectories.joined(separator: " or ")); install the docqa-models package, or run bash Scripts/bootstrap.")
         }
         if catalog.defaultModel(for: .search) == nil {
-            notes.append("no search model is listed, so the chat model writes the sentence each question is also searched by, which takes longer; bash Scripts/bootstrap installs one.")
+            notes.append("no search model is listed, so the chat model writes the sentence questions are also searched by (where their two searches disagree), which takes longer; bash Scripts/bootstrap installs one.")
         }
 
         let cpuinfo = CPUActivity.readSmallFile("/proc/cpuinfo")

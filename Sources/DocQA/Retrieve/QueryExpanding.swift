@@ -13,7 +13,7 @@ public protocol QueryExpanding: AnyObject {
 /// An expander made on first use, so that a command whose searches agree (see
 /// `Retriever.expansionAgreement`) never loads the model that writes the sentence.
 /// `make` runs at most once; what it throws is thrown by that first `expansion(of:)`, and
-/// again by later ones.
+/// again by later ones. Not `Sendable`: it keeps what `make` made.
 public final class LazyQueryExpander: QueryExpanding {
     private let make: () throws -> (any QueryExpanding)?
     private var made: Result<(any QueryExpanding)?, any Error>?

@@ -78,10 +78,11 @@ public struct Retriever {
     public var expander: (any QueryExpanding)?
     /// With an `expander` and a fused ranking: the query is first ranked alone, and when
     /// its first passage is among the first `expansionAgreement` of both the vector and
-    /// the keyword search, that ranking stands and no sentence is written. The two
-    /// searches agreeing is where the sentence changed least; it costs about a second of
-    /// an `ask` (BENCHMARKS.md, "The search sentence only where the searches disagree").
-    /// 0 always writes it.
+    /// the keyword search (or nothing is found), that ranking stands and no sentence is
+    /// written. The two searches agreeing is where the sentence changed least; it costs
+    /// about a second of an `ask` (BENCHMARKS.md, "The search sentence only where the
+    /// searches disagree"). 0 always writes it. `.keyword` never does: the sentence only
+    /// steers the vector search.
     public var expansionAgreement = 2
 
     public init(store: IndexStore, embedder: Embedder) {
@@ -144,23 +145,28 @@ public struct Retriever {
             try store.bindEmbeddingModel(embedder.info)  // throws the mismatch error with both names
         }
         let own = try embedder.embedQuery(query)
-        func alone() throws -> [RetrievedChunk] {
-            try rank(query, vector: own, limit: limit, allowed: allowed, named: named)
-        }
         guard limit > 0 else { return ([], nil, own) }
-        guard let expander else { return (try alone(), nil, own) }
-        var first: [RetrievedChunk]?
-        if expansionAgreement > 0, ranking == .weighted || ranking == .rrf {
-            let chunks = try alone()
-            if let top = chunks.first, let vectorRank = top.vectorRank, let keywordRank = top.keywordRank,
-               max(vectorRank, keywordRank) <= expansionAgreement {
-                return (chunks, nil, own)
-            }
-            first = chunks
+        func order(by vector: [Float]) throws -> [RetrievedChunk] {
+            try rank(query, vector: vector, limit: limit, allowed: allowed, named: named)
         }
-        guard let expansion = try expander.expansion(of: query) else { return (try first ?? alone(), nil, own) }
-        let vector = Self.mean(own, try embedder.embedQuery(expansion))
-        return (try rank(query, vector: vector, limit: limit, allowed: allowed, named: named), expansion, own)
+        // The sentence only steers the vector search: a keyword ranking never needs it.
+        guard let expander, ranking != .keyword else { return (try order(by: own), nil, own) }
+        var alone: [RetrievedChunk]?
+        if expansionAgreement > 0, ranking != .vector {
+            let chunks = try order(by: own)
+            if searchesAgree(on: chunks.first) { return (chunks, nil, own) }
+            alone = chunks
+        }
+        guard let expansion = try expander.expansion(of: query) else { return (try alone ?? order(by: own), nil, own) }
+        return (try order(by: Self.mean(own, try embedder.embedQuery(expansion))), expansion, own)
+    }
+
+    /// Whether both searches rank `top`, the fused first passage, among their first
+    /// `expansionAgreement`; true when nothing was found (a sentence cannot help then).
+    private func searchesAgree(on top: RetrievedChunk?) -> Bool {
+        guard let top else { return true }
+        guard let vectorRank = top.vectorRank, let keywordRank = top.keywordRank else { return false }
+        return max(vectorRank, keywordRank) <= expansionAgreement
     }
 
     /// The unit-length mean direction of two unit vectors.
