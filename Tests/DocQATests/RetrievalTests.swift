@@ -29,7 +29,7 @@ import Testing
         #expect(!DocumentFilter(formats: [.text]).admits(path: "/x/a.pdf", format: .pdf))
     }
 
-    /// A chunk next to a better one of the same document waits until the others have
+    /// A chunk next to a better kept one of the same document waits until the others have
     /// had their place; chunks of other documents, or further away, do not.
     @Test func neighboursDoNotCrowdTheTop() {
         func result(_ document: Int64, _ ordinal: Int, _ score: Double) -> RetrievedChunk {
@@ -43,6 +43,11 @@ import Testing
         let spread = Retriever.spread(ranked, limit: 5).map { [$0.chunk.documentId, Int64($0.chunk.ordinal)] }
         #expect(spread == [[1, 5], [2, 6], [1, 9], [3, 1], [1, 6]])
         #expect(Retriever.spread(ranked, limit: 2).count == 2)
+        // In a run of good chunks only the kept ones push their neighbours down: the third
+        // of a run is two chunks from the first, outside its window, and keeps its place.
+        let run = [result(1, 5, 0.9), result(1, 6, 0.8), result(1, 7, 0.7), result(2, 1, 0.6)]
+        #expect(Retriever.spread(run, limit: 3).map { [$0.chunk.documentId, Int64($0.chunk.ordinal)] }
+                == [[1, 5], [1, 7], [2, 1]])
     }
 
     /// An index from before document identity (schema 1) opens, keeps its text searchable,

@@ -262,7 +262,10 @@ public struct Retriever {
     }
 
     /// The first `limit` of `ranked`, except that a chunk adjacent to a better one of the
-    /// same document (ordinal ± 1) goes after every chunk that is not.
+    /// same document (ordinal ± 1) that keeps its place goes after every chunk that is not.
+    /// Only kept chunks push their neighbours down: in a run of good chunks the third is
+    /// not adjacent to the first, and its text is in neither the first's window nor its own
+    /// neighbour's place.
     static func spread(_ ranked: [RetrievedChunk], limit: Int) -> [RetrievedChunk] {
         var kept: [RetrievedChunk] = []
         var deferred: [RetrievedChunk] = []
@@ -274,8 +277,8 @@ public struct Retriever {
                 deferred.append(result)
             } else {
                 kept.append(result)
+                taken.insert([hit.documentId, ordinal])
             }
-            taken.insert([hit.documentId, ordinal])
             if kept.count == limit { break }
         }
         return Array((kept + deferred).prefix(limit))
