@@ -58,6 +58,16 @@ struct EvalCommand: ParsableCommand {
     @Option(help: .hidden)
     var minRetryScore: Double?
 
+    // For measurement: the evidence score's bonus for answer-shaped sentences (0 turns it off).
+    @Option(help: .hidden)
+    var shapeWeight: Double?
+
+    @Option(help: .hidden)
+    var literalWeight: Double?
+
+    @Flag(help: .hidden)
+    var noEvidenceLabels = false
+
     func run() throws {
         try reportingErrors {
             let questions = try EvaluationQuestion.load(path: expand(self.questions))
@@ -77,6 +87,9 @@ struct EvalCommand: ParsableCommand {
             if noYesNoQuotes { answerer?.policy.quotesForYesNoQuestions = false }
             if let minCoverage { answerer?.policy.minimumCoverage = minCoverage }
             if let minRetryScore { answerer?.policy.minimumAnswersQuestionOnRetry = minRetryScore }
+            if let shapeWeight { answerer?.evidenceSelector.shapeWeight = shapeWeight }
+            if let literalWeight { answerer?.evidenceSelector.literalWeight = literalWeight }
+            if noEvidenceLabels { answerer?.evidenceSelector.takesLabels = false }
             let isTerminal = isatty(STDERR_FILENO) == 1
 
             var scores = RetrievalScores()

@@ -115,6 +115,87 @@ import Testing
         #expect(chosen.count == 2 && chosen.contains(first), "\(groups)")
     }
 
+    /// The question's wording says what shape its answer has; sentences of that shape are
+    /// recognised in digits, in words and in French.
+    @Test(arguments: [
+        ("How long must pass without objection?", AnswerShape.period, "after three months your intention is not challenged", "within a reasonable time"),
+        ("How many years of patches does an LTS release get?", .period, "typically three years", "for the LTS period"),
+        ("How much advance warning do vendors get?", .period, "approximately one week before", "ahead of the release"),
+        ("What is the usual gap between two major releases?", .period, "every eight months", "a steady cadence"),
+        ("How long after notice can the licensor terminate?", .period, "à l'expiration d'un délai de trente (30) jours", "après mise en demeure"),
+        ("How many people may merge pull requests?", .number, "a minimum of three Mergers", "some Mergers"),
+        ("How much data makes the report out of scope?", .number, "more than 100 KB of input", "large inputs"),
+        ("How much padding does a cell get?", .number, "padding defaults to 6", "Figure 6-2 shows data[0] at (0, 0)"),
+        ("By what deadline did the letter require payment?", .deadline, "payment by July 19, 2024", "payment promptly"),
+        ("By what deadline must notice be given?", .deadline, "within thirty (30) days of the breach", "in writing"),
+        ("What percentage of the fee is refunded?", .percentage, "refunds 15 % of the fee", "refunds part of the fee"),
+        ("Which version of Qt is the oldest supported?", .version, "Qt 5.12 or newer", "a recent Qt"),
+        ("Since which version are the examples dual licensed?", .version, "Starting with Python 3.8.6, examples", "examples in the documentation"),
+        ("When was the agreement signed?", .date, "signed on 26 February 2007", "signed by both parties"),
+        ("On what date does the lease end?", .date, "ends on 2019-04-06 at noon", "ends at noon"),
+    ] as [(String, AnswerShape, String, String)])
+    func answerShapes(question: String, shape: AnswerShape, holds: String, lacks: String) {
+        #expect(AnswerShape(question: question) == shape)
+        #expect(shape.matches(holds))
+        #expect(!shape.matches(lacks))
+    }
+
+    /// Questions that ask for a name, a reason or a yes or no have no shape, nor does a
+    /// "when" that opens a condition.
+    @Test func questionsWithoutAShape() {
+        for question in ["Who wrote the first version?", "Why was the report rejected?", "Does the licence allow sublicensing?",
+                         "When GPSBabel writes subtitles, what does the placeholder print?",
+                         "Which firm gets credit for the font?"] {
+            #expect(AnswerShape(question: question) == nil, "\(question)")
+        }
+    }
+
+    /// A sentence that holds what the question asks for ("three years" for "how many
+    /// years") is chosen over one that only repeats the question's words.
+    @Test func answerShapedSentenceIsPreferred() throws {
+        let text = "Support for LTS releases is listed on the download page. They are patched for three years."
+        func chosen(shapeWeight: Double) throws -> [String] {
+            var selector = EvidenceSelector()
+            selector.shapeWeight = shapeWeight
+            selector.tokenBudget = 13
+            return try selector.select(question: "How many years does an LTS release get fixes?", from: [hit(1, text)],
+                                       weights: [:], queryVector: nil, embed: nil,
+                                       countTokens: { $0.split(separator: " ").count }).flatMap { $0 }.map(\.text)
+        }
+        #expect(try chosen(shapeWeight: 0.15) == ["They are patched for three years."])
+        #expect(try chosen(shapeWeight: 0) == ["Support for LTS releases is listed on the download page."])
+    }
+
+    /// Words written as code or literal values are kept whole, to be found verbatim.
+    @Test func literalsOfTheQuestion() {
+        #expect(EvidenceSelector.literals(in: "What does the %e placeholder print, and is gps_date needed?") == ["%e", "gps_date"])
+        #expect(EvidenceSelector.literals(in: "Does `move=+1h` shift times with --utc in GPSBabel 1.7.0?")
+                == ["move=+1h", "--utc", "1.7.0"])
+        #expect(EvidenceSelector.literals(in: "Is a cross-site request forgery rated high? See the U.S. rules.").isEmpty)
+    }
+
+    /// A chosen list item brings the label it falls under.
+    @Test func listItemBringsItsLabel() throws {
+        let text = """
+            Severity levels are:
+
+            * **High**
+
+              * Remote code execution
+
+            * **Moderate**
+
+              * Cross site request forgery (CSRF)
+              * Broken authentication
+            """
+        var selector = EvidenceSelector()
+        selector.tokenBudget = 16
+        let chosen = try selector.select(question: "How is cross site request forgery rated?", from: [hit(1, text)],
+                                         weights: [:], queryVector: nil, embed: nil,
+                                         countTokens: { $0.split(separator: " ").count }).flatMap { $0 }.map(\.text)
+        #expect(chosen.first == "* **Moderate**" && chosen.contains { $0.contains("request forgery") }, "\(chosen)")
+    }
+
     /// An answer that cites a sibling document's copy of a clause is also credited to the
     /// named document's copy when one is among the sources; never to a named source that
     /// does not hold the claim.
@@ -312,6 +393,9 @@ import Testing
         #expect(Terms.keyTerms("licence licences defence organisation favourable analysed")
                 == Terms.keyTerms("license licenses defense organization favorable analyzed"))
         #expect(Terms.keyTerms("hours rises premises") == Terms.keyTerms("hour rise premise"))
+        // A suffix taken off leaves no final e to tell words of one stem apart.
+        #expect(Terms.keyTerms("announcement agreement involvement termination")
+                == Terms.keyTerms("announced agreed involved terminate"))
         let (coverage, missing) = NotFoundPolicy.coverage(of: "Can the licence be revoked?",
                                                           in: ["The license is revoked on breach."], weights: [:])
         #expect(coverage == 1 && missing.isEmpty)

@@ -28,9 +28,12 @@ public struct EvidenceSentence: Sendable, Equatable {
 ///
 /// Small models read slowly and lose the thread in long context, so the prompt carries
 /// sentences rather than whole chunks: each sentence is scored by meaning (cosine between
-/// its embedding and the question's) and by the question's key terms it contains
-/// (weighted by rarity in the index), and the best are kept, with the sentence after
-/// each of the best few (an answer often continues a sentence that names the topic).
+/// its embedding and the question's), by the question's key terms it contains (weighted
+/// by rarity in the index), by holding text of the shape the question asks for
+/// (`AnswerShape`: "three years" for "how many years") and by holding a word of the
+/// question written as code ("%e", "gps_date") verbatim. The best are kept, with the
+/// sentence after each of the best few (an answer often continues a sentence that names
+/// the topic) and the short label or heading just before each (a list item's label).
 /// The best sentence of the passage retrieval ranked first is taken first (when it fits
 /// the budget on its own).
 public struct EvidenceSelector {
@@ -44,6 +47,15 @@ public struct EvidenceSelector {
     public var maxSources = 4
     /// Weight of the key-term score against cosine similarity.
     public var termWeight = 0.5
+    /// Added to the score of a sentence that holds text of the shape the question asks
+    /// for (`AnswerShape`: a period for "how long", a number for "how many", a date for
+    /// "when was").
+    public var shapeWeight = 0.15
+    /// Added to the score of a sentence that holds, verbatim, a word of the question
+    /// written as code or a literal value (`literals(in:)`).
+    public var literalWeight = 0.2
+    /// Whether a chosen sentence brings the short label or heading just before it.
+    public var takesLabels = true
     /// Sentences longer than this many characters are cut at `;` or line breaks.
     static let longSentence = 600
 
@@ -97,6 +109,8 @@ public struct EvidenceSelector {
         guard candidates.contains(where: \.inChunk) else { return [] }
 
         let keyTerms = Terms.keyTerms(question, droppingQuestionWords: true)
+        let shape = shapeWeight > 0 ? AnswerShape(question: question) : nil
+        let literals = literalWeight > 0 ? Self.literals(in: question) : []
         let totalWeight = keyTerms.reduce(0) { $0 + (weights[$1] ?? 1) }
         let scored = candidates.indices.filter { candidates[$0].inChunk }
         for index in scored {
@@ -113,7 +127,10 @@ public struct EvidenceSelector {
         for index in scored {
             // A slight preference for passages retrieval ranked higher breaks near-ties.
             let rankPrior = 0.02 * Double(retrieved.count - candidates[index].chunkIndex) / Double(retrieved.count)
-            candidates[index].score = candidates[index].similarity + termWeight * candidates[index].termScore + rankPrior
+            let text = candidates[index].text
+            let shaped = shape?.matches(text) == true ? shapeWeight : 0
+            let literal = literals.isEmpty || !literals.contains(where: { text.lowercased().contains($0) }) ? 0 : literalWeight
+            candidates[index].score = candidates[index].similarity + termWeight * candidates[index].termScore + shaped + literal + rankPrior
         }
 
         // Best first; then add each sentence (and the one after the best few) while the
@@ -148,8 +165,16 @@ public struct EvidenceSelector {
                 candidates[$0].chunkIndex == candidates[index].chunkIndex && candidates[$0].position == candidates[index].position + 1
             }
         }
+        func previous(before index: Int) -> Int? {
+            candidates.indices.first {
+                candidates[$0].chunkIndex == candidates[index].chunkIndex && candidates[$0].position == candidates[index].position - 1
+            }
+        }
         for (place, index) in ranked.enumerated() {
             guard try take(index) else { continue }
+            // A short label or heading just before it says what it is about ("**Moderate**"
+            // over a list of attacks, "Long-term support release" over "… typically three years").
+            if takesLabels, let label = previous(before: index), Self.isLabel(candidates[label].text) { _ = try take(label) }
             // The sentence after one of the best few, and whatever continues a chosen
             // piece that stops short: a heading, or a long sentence cut in pieces.
             var current = index
@@ -176,6 +201,26 @@ public struct EvidenceSelector {
                                             chunkId: hit.chunkId, byteStart: range.lowerBound, byteEnd: range.upperBound,
                                             score: candidate.score, similarity: candidate.similarity)
                 }
+        }
+    }
+
+    /// Whether a piece of text is a short label or heading: under 80 characters, ending
+    /// without a full stop (or with a colon).
+    static func isLabel(_ text: String) -> Bool {
+        text.count < 80 && (stopsShort(text) || text.last == ":")
+    }
+
+    /// Words of the question written as code or a literal value ("%e", "move=+1h",
+    /// "gps_date", "--flag", "3.11"): they name one thing exactly, and a sentence that
+    /// holds one verbatim is about it, whatever its other words.
+    static func literals(in question: String) -> [String] {
+        question.split(whereSeparator: \.isWhitespace).compactMap { word in
+            let token = word.trimmingCharacters(in: CharacterSet(charactersIn: "?!,;:\"'`()[]“”‘’").union(.whitespaces))
+            let trimmed = token.hasSuffix(".") ? String(token.dropLast()) : token
+            guard trimmed.count >= 2, trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
+            let symbolic = trimmed.contains(where: { "%_=$@#/\\<>+".contains($0) }) || trimmed.hasPrefix("-")
+                || (trimmed.contains(#/[A-Za-z0-9]\.[A-Za-z0-9]/#) && trimmed.wholeMatch(of: #/(?:[A-Za-z]\.)+[A-Za-z]/#) == nil)
+            return symbolic ? trimmed.lowercased() : nil
         }
     }
 

@@ -92,6 +92,8 @@ enum Terms {
         guard word.count > 4, !word.contains(where: \.isNumber) else { return word }
         for (suffix, replacement) in suffixes where word.hasSuffix(suffix) {
             let base = String(word.dropLast(suffix.count)) + replacement
+            // "announcement" and "announced" meet at "announc", as "announce" does.
+            if base.count > 4, base.hasSuffix("e"), suffix != "e" { return String(base.dropLast()) }
             if base.count >= 4 { return base }
         }
         return word
