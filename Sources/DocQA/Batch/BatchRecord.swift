@@ -68,8 +68,8 @@ public struct BatchRun: Codable, Sendable, Equatable {
     public var questionsFile: String
     public var chatModel: Model
     public var embeddingModel: Model
-    /// The model that wrote the sentence each question was also searched by (`nil` with
-    /// `--no-expand`, or in files from before it was recorded).
+    /// The model that writes the sentence a question is also searched by where its two
+    /// searches disagree (`nil` with `--no-expand`, or in files from before it was recorded).
     public var searchModel: Model?
     public var index: IndexInfo
     public var settings: Settings

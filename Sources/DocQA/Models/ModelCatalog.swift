@@ -6,8 +6,8 @@ public enum ModelRole: String, Sendable, Codable {
     case chat
     /// Turns text into vectors for retrieval.
     case embedding
-    /// Writes the sentence each question is also searched by (`HypotheticalAnswerWriter`):
-    /// a small instruct model with a chat template, so it can also answer when named with
+    /// Writes the sentence a question is also searched by where its two searches disagree
+    /// (`HypotheticalAnswerWriter`, `Retriever.expansionAgreement`): a small instruct model with a chat template, so it can also answer when named with
     /// `--model`. Without one, the chat model writes the sentence.
     case search
 }
