@@ -42,12 +42,15 @@ enum CitationCheck {
     /// Whether a claim counts as supported by a source: it must add something to the
     /// question, every number it states must occur in the source, and at least half of its
     /// other new words too. An answer that only rephrases the question supports nothing.
+    /// A new whole number is something added even when its digits are the question's
+    /// ("2.5 MB" under "Django 5.2's rules": the words "2" and "5" are not new, 25 is).
     static func isSupported(_ claim: String, by source: String, question: String = "") -> Bool {
         let newWords = contentWords(claim).subtracting(contentWords(question))
-        guard !newWords.isEmpty else { return false }
         // Whole numbers, so that "$548,000" is not supported by a "548" and a "000" that
         // occur apart in the source.
-        guard numbers(in: claim).subtracting(numbers(in: question)).isSubset(of: numbers(in: source)) else { return false }
+        let newNumbers = numbers(in: claim).subtracting(numbers(in: question))
+        guard newNumbers.isSubset(of: numbers(in: source)) else { return false }
+        guard !newWords.isEmpty else { return !newNumbers.isEmpty }
         return support(of: claim, in: source, question: question) >= 0.5
     }
 
