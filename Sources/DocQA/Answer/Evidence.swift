@@ -129,7 +129,8 @@ public struct EvidenceSelector {
             let rankPrior = 0.02 * Double(retrieved.count - candidates[index].chunkIndex) / Double(retrieved.count)
             let text = candidates[index].text
             let shaped = shape?.matches(text) == true ? shapeWeight : 0
-            let literal = literals.isEmpty || !literals.contains(where: { text.lowercased().contains($0) }) ? 0 : literalWeight
+            let lowered = literals.isEmpty ? "" : text.lowercased()
+            let literal = literals.contains(where: lowered.contains) ? literalWeight : 0
             candidates[index].score = candidates[index].similarity + termWeight * candidates[index].termScore + shaped + literal + rankPrior
         }
 
@@ -160,26 +161,22 @@ public struct EvidenceSelector {
             if !chosenChunks.contains(chunk) { chosenChunks.append(chunk) }
             return true
         }
-        func next(after index: Int) -> Int? {
+        /// The sentence `offset` places from `index` in the same chunk's window.
+        func sentence(_ offset: Int, from index: Int) -> Int? {
             candidates.indices.first {
-                candidates[$0].chunkIndex == candidates[index].chunkIndex && candidates[$0].position == candidates[index].position + 1
-            }
-        }
-        func previous(before index: Int) -> Int? {
-            candidates.indices.first {
-                candidates[$0].chunkIndex == candidates[index].chunkIndex && candidates[$0].position == candidates[index].position - 1
+                candidates[$0].chunkIndex == candidates[index].chunkIndex && candidates[$0].position == candidates[index].position + offset
             }
         }
         for (place, index) in ranked.enumerated() {
             guard try take(index) else { continue }
             // A short label or heading just before it says what it is about ("**Moderate**"
             // over a list of attacks, "Long-term support release" over "… typically three years").
-            if takesLabels, let label = previous(before: index), Self.isLabel(candidates[label].text) { _ = try take(label) }
+            if takesLabels, let label = sentence(-1, from: index), Self.isLabel(candidates[label].text) { _ = try take(label) }
             // The sentence after one of the best few, and whatever continues a chosen
             // piece that stops short: a heading, or a long sentence cut in pieces.
             var current = index
             var continues = place < 3
-            while continues || Self.stopsShort(candidates[current].text), let following = next(after: current) {
+            while continues || Self.stopsShort(candidates[current].text), let following = sentence(1, from: current) {
                 guard try take(following) else { break }
                 continues = false
                 current = following
