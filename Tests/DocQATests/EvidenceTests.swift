@@ -396,6 +396,8 @@ import Testing
         // A suffix taken off leaves no final e to tell words of one stem apart.
         #expect(Terms.keyTerms("announcement agreement involvement termination")
                 == Terms.keyTerms("announced agreed involved terminate"))
+        // A word in "-ee" meets its plural.
+        #expect(Terms.keyTerms("employee licensee guarantee") == Terms.keyTerms("employees licensees guaranteed"))
         let (coverage, missing) = NotFoundPolicy.coverage(of: "Can the licence be revoked?",
                                                           in: ["The license is revoked on breach."], weights: [:])
         #expect(coverage == 1 && missing.isEmpty)

@@ -91,9 +91,10 @@ enum Terms {
     static func stem(_ word: String) -> String {
         guard word.count > 4, !word.contains(where: \.isNumber) else { return word }
         for (suffix, replacement) in suffixes where word.hasSuffix(suffix) {
-            let base = String(word.dropLast(suffix.count)) + replacement
-            // "announcement" and "announced" meet at "announc", as "announce" does.
-            if base.count > 4, base.hasSuffix("e"), suffix != "e" { return String(base.dropLast()) }
+            var base = String(word.dropLast(suffix.count)) + replacement
+            // "announcement" and "announced" meet at "announc", as "announce" does; "guarantee",
+            // "guaranteed" and "guarantees" meet at "guarant".
+            while base.count > 4, base.hasSuffix("e") { base.removeLast() }
             if base.count >= 4 { return base }
         }
         return word
