@@ -292,6 +292,23 @@ struct IndexStoreTests {
         }
     }
 
+    /// A literal of several words ("3.6.12", "gps_date") is also searched as a phrase:
+    /// the chunk that holds it whole comes before chunks that hold its parts apart.
+    @Test func keywordSearchKeepsLiteralsTogether() throws {
+        #expect(IndexStore.queryPhrases(in: "Does ReportLab 3.6.12 run under Django 5.2's rules, with gps_date?")
+                == ["3 6 12", "5 2", "gps date"])
+        #expect(IndexStore.queryPhrases(in: "Who wrote it? (see page 12.)").isEmpty)
+        try withTemporaryFolder { folder throws in
+            let store = try makeStore(in: folder)
+            try store.replaceDocument(path: "notes.txt", contentHash: "n", format: .text, pageCount: nil,
+                                      chunks: chunks(["Release 3.12 requires Python 3.6, and 12 GB; release 6 requires 3.",
+                                                      "Release 3.6.12 requires Python 3.7."]),
+                                      vectors: axisVectors(2))
+            #expect(try store.keywordSearch("Which Python does release 3.6.12 require?", limit: 2).first?.text
+                    == "Release 3.6.12 requires Python 3.7.")
+        }
+    }
+
     /// Words in half or more of the chunks (which BM25 gives no weight) are searched for
     /// only when the other words give too few hits, so the hits are the whole query's:
     /// the chunk with the rare word first, then those with only common words; and the

@@ -585,7 +585,8 @@ public final class IndexStore {
     ///
     /// The text is never interpreted as FTS5 query syntax: it is split into words (runs
     /// of letters and digits), each searched as a quoted string, any word matching. So
-    /// `NEAR(`, `AND`, `*`, quotes and brackets are just text.
+    /// `NEAR(`, `AND`, `*`, quotes and brackets are just text. A literal of several words
+    /// ("3.6.12") is also searched as a phrase (`queryPhrases`).
     ///
     /// `documents`, when given, limits the search to the chunks of those documents.
     ///
@@ -599,7 +600,7 @@ public final class IndexStore {
     /// - Returns: `[]` when `text` has no words or `limit` is not positive.
     public func keywordSearch(_ text: String, limit: Int, in documents: Set<Int64>? = nil) throws -> [ChunkHit] {
         guard limit > 0 else { return [] }
-        let words = Self.queryWords(in: text)
+        let words = Self.queryWords(in: text) + Self.queryPhrases(in: text)
         guard !words.isEmpty else { return [] }
         let (chunks, counts) = try chunkCounts(of: words)
         let weighted = words.filter { 2 * counts[$0.lowercased(), default: 0] < chunks }
@@ -721,6 +722,28 @@ public final class IndexStore {
         }
         return words
     }
+
+    /// The literals of `text` whose words must stand together, each as its words joined by
+    /// spaces (an FTS5 phrase): "3.6.12", "gps_date", "move=+1h", "Apache-2.0". As single
+    /// words "3", "6" and "12" are everywhere; as a phrase they find the one release.
+    /// A possessive ending ("Django 5.2's") is not part of the literal.
+    static func queryPhrases(in text: String) -> [String] {
+        var seen = Set<String>()
+        var phrases: [String] = []
+        for token in text.split(whereSeparator: \.isWhitespace) {
+            var token = Substring(token)
+            for ending in ["'s", "\u{2019}s"] where token.hasSuffix(ending) { token = token.dropLast(2) }
+            let words = token.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+            guard words.count > 1, words.count <= maximumPhraseWords else { continue }
+            let phrase = words.joined(separator: " ")
+            if seen.insert(phrase.lowercased()).inserted { phrases.append(phrase) }
+            if phrases.count == maximumQueryPhrases { break }
+        }
+        return phrases
+    }
+
+    /// Most words in one literal's phrase, and most phrases a keyword query uses.
+    static let maximumPhraseWords = 6, maximumQueryPhrases = 8
 
     /// `words` as an FTS5 query meaning "any of these": each in double quotes (quotes
     /// inside doubled, though words hold none), joined by OR.
