@@ -726,7 +726,8 @@ public final class IndexStore {
     /// The literals of `text` whose words must stand together, each as its words joined by
     /// spaces (an FTS5 phrase): "3.6.12", "gps_date", "move=+1h", "Apache-2.0". As single
     /// words "3", "6" and "12" are everywhere; as a phrase they find the one release.
-    /// A possessive ending ("Django 5.2's") is not part of the literal.
+    /// A possessive ending ("Django 5.2's") is not part of the literal, and a contraction
+    /// ("doesn't") is not one.
     static func queryPhrases(in text: String) -> [String] {
         var seen = Set<String>()
         var phrases: [String] = []
@@ -734,7 +735,10 @@ public final class IndexStore {
             var token = Substring(token)
             for ending in ["'s", "\u{2019}s"] where token.hasSuffix(ending) { token = token.dropLast(2) }
             let words = token.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
-            guard words.count > 1, words.count <= maximumPhraseWords else { continue }
+            guard words.count > 1, words.count <= maximumPhraseWords,
+                  // A contraction ("doesn't") is a word, not a literal.
+                  token.contains(where: { !($0.isLetter || $0.isNumber || $0 == "'" || $0 == "\u{2019}") })
+            else { continue }
             let phrase = words.joined(separator: " ")
             if seen.insert(phrase.lowercased()).inserted { phrases.append(phrase) }
             if phrases.count == maximumQueryPhrases { break }
