@@ -297,7 +297,8 @@ struct IndexStoreTests {
     @Test func keywordSearchKeepsLiteralsTogether() throws {
         #expect(IndexStore.queryPhrases(in: "Does ReportLab 3.6.12 run under Django 5.2's rules, with gps_date?")
                 == ["3 6 12", "5 2", "gps date"])
-        #expect(IndexStore.queryPhrases(in: "Who wrote it? It doesn't say (see page 12.)").isEmpty)
+        #expect(IndexStore.queryPhrases(in: "Who wrote it? It doesn't say, and it isn't. (See page 12.)").isEmpty)
+        #expect(IndexStore.queryPhrases(in: "Is it in the company's (3.6.12)?") == ["3 6 12"])
         try withTemporaryFolder { folder throws in
             let store = try makeStore(in: folder)
             try store.replaceDocument(path: "notes.txt", contentHash: "n", format: .text, pageCount: nil,

@@ -731,13 +731,17 @@ public final class IndexStore {
     static func queryPhrases(in text: String) -> [String] {
         var seen = Set<String>()
         var phrases: [String] = []
+        let isWordCharacter = { (character: Character) in character.isLetter || character.isNumber }
         for token in text.split(whereSeparator: \.isWhitespace) {
-            var token = Substring(token)
+            // Punctuation around the token ("(3.6.12)?", "doesn't,") is not part of it.
+            guard let first = token.firstIndex(where: isWordCharacter),
+                  let last = token.lastIndex(where: isWordCharacter) else { continue }
+            var token = token[first...last]
             for ending in ["'s", "\u{2019}s"] where token.hasSuffix(ending) { token = token.dropLast(2) }
-            let words = token.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+            let words = token.split(whereSeparator: { !isWordCharacter($0) })
             guard words.count > 1, words.count <= maximumPhraseWords,
                   // A contraction ("doesn't") is a word, not a literal.
-                  token.contains(where: { !($0.isLetter || $0.isNumber || $0 == "'" || $0 == "\u{2019}") })
+                  token.contains(where: { !(isWordCharacter($0) || $0 == "'" || $0 == "\u{2019}") })
             else { continue }
             let phrase = words.joined(separator: " ")
             if seen.insert(phrase.lowercased()).inserted { phrases.append(phrase) }
