@@ -311,6 +311,50 @@ import Testing
         #expect(Answerer.quotingDates(in: answer, sources: sources) == expected)
     }
 
+    /// A number keeps the bound its source puts on it ("more than 600 pages", "at least
+    /// five of"), when every place the sources write it carries that bound; a number the
+    /// sources also write bare, or with different bounds, and one bounded already, are left.
+    @Test(arguments: [
+        ("The specification runs to 600 pages [1].", "The specification runs to more than 600 pages [1]."),
+        ("600 pages.", "More than 600 pages."),
+        ("Five of the principal authors must be listed.", "At least five of the principal authors must be listed."),
+        ("List five of the principal authors.", "List at least five of the principal authors."),
+        ("It has fewer than five.", "It has fewer than five."),
+        ("Notice is due in 30 days.", "Notice is due in 30 days."),   // source 2 writes "30 days" bare too
+        ("Inline functions of up to ten lines.", "Inline functions of up to ten lines."),
+        ("Inline functions of ten lines.", "Inline functions of no more than ten lines."),
+        ("The fee is $600.", "The fee is $600."),
+        ("Version 2.5 applies.", "Version 2.5 applies."),
+        ("It applies to version 2.5.", "It applies to version 2.5."),
+        ("It takes 5 to 600 pages.", "It takes 5 to 600 pages."),
+        ("The body must be under 2.5 MB.", "The body must be under 2.5 MB."),
+        ("The body may be 2.5 MB.", "The body may be approximately 2.5 MB."),
+    ])
+    func boundsAreQuotedAsTheSourceWritesThem(answer: String, expected: String) {
+        let sources = [source(1, "The PDF specification is more than 600 pages long. List at least five of the principal "
+                                 + "authors (all of them, if it has fewer than five). The request body must be approximately\n2.5 MB."),
+                       source(2, "Notice is due within 30 days. After 30 days the fee rises. Inline functions of no more than ten lines.")]
+        #expect(Answerer.quotingQualifiers(in: answer, sources: sources) == expected)
+    }
+
+    /// A value the sources give only as a setting ("strength=40", "move=+1h") is written as
+    /// that setting; not where the sources also write it bare, where the answer names the
+    /// setting, or where a unit follows it.
+    @Test(arguments: [
+        ("40 [1]", "strength=40 [1]"),
+        ("The default is 40.", "The default is strength=40."),
+        ("Give the track filter +1h. [2]", "Give the track filter move=+1h. [2]"),
+        ("The default strength is 40.", "The default strength is 40."),
+        ("Wait 10 seconds.", "Wait 10 seconds."),
+        ("It is 10.", "It is 10."),   // "10" is also bare in source 2
+        ("It costs 140.", "It costs 140."),
+    ])
+    func settingsAreQuotedAsTheSourceWritesThem(answer: String, expected: String) {
+        let sources = [source(1, "def __init__(self, userPassword, canPrint=1, strength=40): the defaults."),
+                       source(2, "gpsbabel -x track,move=+1h -o gpx. Use -x interpolate,time=10 for gaps of 10 s.")]
+        #expect(Answerer.quotingSettings(in: answer, sources: sources) == expected)
+    }
+
     /// A sentence that only points at a source gives its citation to the sentence before,
     /// or, when it comes first, to the sentence after.
     @Test(arguments: [
@@ -440,6 +484,8 @@ import Testing
         #expect(policy.declineAfterVerifying(score: 0.26)?.contains("do not answer the question") == true)
         #expect(policy.declineAfterVerifying(score: 0.26)?.contains("0.26") == true)
         #expect(policy.declineAfterVerifying(score: 0.46) != nil)
+        // Just under the bar: shown with the digit that puts it below, not as "0.47, below 0.47".
+        #expect(policy.declineAfterVerifying(score: 0.4698)?.contains("scored them 0.469, below 0.47") == true)
         #expect(policy.declineAfterVerifying(score: 0.47) == nil)
         #expect(policy.declineAfterVerifying(score: 0.9) == nil)
         policy.enabled = false

@@ -260,10 +260,7 @@ public final class Answerer {
                        rejectsRestatement: Bool = false, result: inout Answer) throws
         -> (text: String, citations: [Citation], evidence: [EvidenceSentence], reason: String?) {
         let sources = result.sources
-        let text = Self.quotingDates(in: Self.spellingNumbers(in: Self.quotingNumbers(in: Self.cleaned(raw, sources: sources),
-                                                                                       sources: sources),
-                                                              sources: sources),
-                                     sources: sources)
+        let text = Self.quotedAsTheSourcesWrite(Self.cleaned(raw, sources: sources), sources: sources)
         var citations = Self.citations(for: text, question: question, sources: sources)
         if policy.enabled && policy.checksNamedDocuments {
             citations = Self.citingNamedDocuments(citations, named: result.check.namedDocuments?.paths ?? [],
@@ -293,6 +290,16 @@ public final class Answerer {
             reason = policy.declineAfterVerifying(score: score, minimum: minimumScore)
         }
         return (text, citations, evidence, reason)
+    }
+
+    /// The answer with its numbers, dates, bounds and settings written as its sources write
+    /// them, so that a reader who searches the document for the answer's words finds them.
+    static func quotedAsTheSourcesWrite(_ answer: String, sources: [Source]) -> String {
+        var text = quotingNumbers(in: answer, sources: sources)
+        text = spellingNumbers(in: text, sources: sources)
+        text = quotingDates(in: text, sources: sources)
+        text = quotingQualifiers(in: text, sources: sources)
+        return quotingSettings(in: text, sources: sources)
     }
 
     /// What the second try's answer starts with: the model goes on to copy a passage.

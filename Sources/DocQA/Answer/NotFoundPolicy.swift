@@ -102,8 +102,11 @@ public struct NotFoundPolicy: Sendable, Equatable {
     func declineAfterVerifying(score: Double, minimum: Double? = nil) -> String? {
         let minimum = minimum ?? minimumAnswersQuestion
         guard enabled, score < minimum else { return nil }
+        // Two decimals, or three where two would print the score as the bar ("0.47, below 0.47").
+        var shown = String(format: "%.2f", score)
+        if shown == String(format: "%.2f", minimum) { shown = String(format: "%.3f", (score * 1000).rounded(.down) / 1000) }
         return "The sentences the answer rests on do not answer the question (docqa's check scored them "
-            + String(format: "%.2f", score) + ", below " + String(format: "%.2f", minimum) + ")."
+            + shown + ", below " + String(format: "%.2f", minimum) + ")."
     }
 
     /// The rarity-weighted share of `question`'s key terms that occur in `passages`, and
