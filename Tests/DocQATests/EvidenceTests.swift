@@ -329,11 +329,13 @@ import Testing
         ("It takes 5 to 600 pages.", "It takes 5 to 600 pages."),
         ("The body must be under 2.5 MB.", "The body must be under 2.5 MB."),
         ("The body may be 2.5 MB.", "The body may be approximately 2.5 MB."),
+        ("It takes 1 hour [1].", "It takes up to 1 hour [1]."),   // the citation's "1" is not a number to bound
     ])
     func boundsAreQuotedAsTheSourceWritesThem(answer: String, expected: String) {
         let sources = [source(1, "The PDF specification is more than 600 pages long. List at least five of the principal "
                                  + "authors (all of them, if it has fewer than five). The request body must be approximately\n2.5 MB."),
-                       source(2, "Notice is due within 30 days. After 30 days the fee rises. Inline functions of no more than ten lines.")]
+                       source(2, "Notice is due within 30 days. After 30 days the fee rises. Inline functions of no more than ten lines. "
+                                 + "It takes up to 1 hour.")]
         #expect(Answerer.quotingQualifiers(in: answer, sources: sources) == expected)
     }
 
@@ -348,6 +350,7 @@ import Testing
         ("Wait 10 seconds.", "Wait 10 seconds."),
         ("It is 10.", "It is 10."),   // "10" is also bare in source 2
         ("It costs 140.", "It costs 140."),
+        ("As cited [40].", "As cited [40]."),   // a citation's number, not a value
     ])
     func settingsAreQuotedAsTheSourceWritesThem(answer: String, expected: String) {
         let sources = [source(1, "def __init__(self, userPassword, canPrint=1, strength=40): the defaults."),

@@ -20,8 +20,8 @@ extension Answerer {
             let numberRange = match.range
             guard isNumber(number) else { continue }
             let before = answer[..<match.range.lowerBound]
-            // Part of an amount, a date, a version, a range or "(30)"; or bounded already.
-            if let previous = before.last, "0123456789(.,$/:-–—#§+=<>≤≥~".contains(previous) { continue }
+            // A citation ("[1]"), part of an amount, a date, a version, a range or "(30)".
+            if let previous = before.last, "0123456789[(.,$/:-–—#§+=<>≤≥~".contains(previous) { continue }
             let lowered = before.lowercased()
             if boundWords.contains(where: { lowered.hasSuffix(" " + $0 + " ") || lowered == $0 + " " }) { continue }
             // A label's number ("version 2.5", "section 4") or a range's end ("5 to 10").
@@ -130,7 +130,7 @@ extension Answerer {
             // quantity with a unit after it ("10 seconds" is not "time=10").
             let key = String(setting.prefix { $0 != "=" })
             guard result.range(of: key, options: .caseInsensitive) == nil else { continue }
-            let alone = "(?<![\\w=.+-])" + NSRegularExpression.escapedPattern(for: value) + "(?![\\w+-]|[.:]\\w|\\s+[A-Za-z])"
+            let alone = "(?<![\\w=.+\\[-])" + NSRegularExpression.escapedPattern(for: value) + "(?![\\w+-]|[.:]\\w|\\s+[A-Za-z])"
             guard let found = result.range(of: alone, options: .regularExpression) else { continue }
             result.replaceSubrange(found, with: setting)
         }
