@@ -23,7 +23,7 @@ extension Answerer {
             // A citation ("[1]"), part of an amount, a date, a version, a range or "(30)".
             if let previous = before.last, "0123456789[(.,$/:-–—#§+=<>≤≥~".contains(previous) { continue }
             let lowered = before.lowercased()
-            if boundWords.contains(where: { lowered.hasSuffix(" " + $0 + " ") || lowered == $0 + " " }) { continue }
+            if phrase(endingText: lowered, among: boundWords) != nil { continue }
             // A label's number ("version 2.5", "section 4") or a range's end ("5 to 10").
             let previousWord = lowered.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).last.map(String.init) ?? ""
             if labelWords.contains(previousWord) || (previousWord == "to" && lowered.dropLast(4).last?.isNumber == true) { continue }
@@ -42,28 +42,20 @@ extension Answerer {
     /// the word `next`, when the answer has a word after the number), or nil when there is
     /// none or some occurrence has no bound or another.
     private static func sharedQualifier(of number: String, before next: String?, in texts: [String]) -> String? {
-        let escaped = NSRegularExpression.escapedPattern(for: number)
-        guard let anyUse = try? NSRegularExpression(pattern: "(?<![\\w.,$/+-])" + escaped + "(?![\\w]|[.,]\\d)"),
-              let nextUse = try? NSRegularExpression(pattern: "(?<![\\w.,$/+-])" + escaped + "(?![\\w]|[.,]\\d)"
-                                                     + (next.map { "(?=\\s+" + NSRegularExpression.escapedPattern(for: $0) + "\\b)" } ?? ""))
-        else { return nil }
-        func uses(_ expression: NSRegularExpression) -> [(text: String, at: String.Index)] {
-            texts.flatMap { text in
-                expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-                    Range(match.range, in: text).map { (text, $0.lowerBound) }
-                }
-            }
-        }
         // Where the answer has a word after the number, only the sources' uses before that
         // word count ("600 pages", not a version's "2.5 applies" against "2.5 MB").
-        let found = next == nil ? uses(anyUse) : uses(nextUse)
-        guard !found.isEmpty else { return nil }
+        let pattern = "(?<![\\w.,$/+-])" + NSRegularExpression.escapedPattern(for: number) + "(?![\\w]|[.,]\\d)"
+            + (next.map { "(?=\\s+" + NSRegularExpression.escapedPattern(for: $0) + "\\b)" } ?? "")
+        guard let expression = try? NSRegularExpression(pattern: pattern) else { return nil }
         var shared: String?
-        for use in found {
-            let before = use.text[..<use.at].suffix(40).replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
-            guard let qualifier = qualifiers.first(where: { before.hasSuffix(" " + $0 + " ") || before == $0 + " " }),
-                  shared == nil || shared == qualifier else { return nil }
-            shared = qualifier
+        for text in texts {
+            for match in expression.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let use = Range(match.range, in: text) else { continue }
+                let before = text[..<use.lowerBound].suffix(40).replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+                guard let qualifier = phrase(endingText: before, among: qualifiers),
+                      shared == nil || shared == qualifier else { return nil }
+                shared = qualifier
+            }
         }
         return shared
     }
@@ -73,10 +65,18 @@ extension Answerer {
         #/(?i)\b(\d[\d,]*(?:\.\d+)?%?|[a-z]+(?:-[a-z]+)?)(?![\w.,]\w|[\w-])/#
     }
 
+    /// The first of `phrases` that `text` ends with, as a whole word followed by a space.
+    private static func phrase(endingText text: String, among phrases: [String]) -> String? {
+        phrases.first { text.hasSuffix(" " + $0 + " ") || text == $0 + " " }
+    }
+
+    /// A figure, or number words ("five", "twenty-one"); a scale word alone ("hundred") is not.
     private static func isNumber(_ word: String) -> Bool {
         word.first?.isNumber == true
-            || word.split(separator: "-").allSatisfy { numberWords.contains(String($0)) && $0 != "hundred" && $0 != "thousand" }
+            || word.split(separator: "-").allSatisfy { numberWords.contains(String($0)) && !scaleWords.contains(String($0)) }
     }
+
+    private static let scaleWords: Set<String> = ["hundred", "thousand", "million", "billion"]
 
     /// The bounds quoted, longest first so that "no more than" is not read as "more than".
     static let qualifiers = ["not more than", "not less than", "not fewer than", "no more than", "no less than",
