@@ -310,6 +310,25 @@ struct IndexStoreTests {
         }
     }
 
+    /// Irregular forms find their dictionary form (`WordForms`): a question asking what is
+    /// kept "hidden" finds the promise not to "hide" it, and "criteria" finds the
+    /// "criterion"; the Porter stemmer alone joins neither. Ambiguous forms stay as written.
+    @Test func keywordSearchMeetsIrregularForms() throws {
+        #expect(IndexStore.withDictionaryForms(["Hidden", "defects", "criteria", "hide"]) == ["Hidden", "defects", "criteria", "hide", "criterion"])
+        #expect(IndexStore.withDictionaryForms(["left", "found", "data", "men", "take"]) == ["left", "found", "data", "men", "take"])
+        try withTemporaryFolder { folder throws in
+            let store = try makeStore(in: folder)
+            try store.replaceDocument(path: "contract.txt", contentHash: "c", format: .text, pageCount: nil,
+                                      chunks: chunks(["We will not hide problems from our users.",
+                                                      "Each criterion is scored from one to five.",
+                                                      "Problems are listed in the tracker."]),
+                                      vectors: axisVectors(3))
+            #expect(try store.keywordSearch("Which problem is hidden?", limit: 3).first?.text
+                    == "We will not hide problems from our users.")
+            #expect(try store.keywordSearch("criteria", limit: 3).map(\.text) == ["Each criterion is scored from one to five."])
+        }
+    }
+
     /// Words in half or more of the chunks (which BM25 gives no weight) are searched for
     /// only when the other words give too few hits, so the hits are the whole query's:
     /// the chunk with the rare word first, then those with only common words; and the
