@@ -600,7 +600,7 @@ public final class IndexStore {
     /// - Returns: `[]` when `text` has no words or `limit` is not positive.
     public func keywordSearch(_ text: String, limit: Int, in documents: Set<Int64>? = nil) throws -> [ChunkHit] {
         guard limit > 0 else { return [] }
-        let words = Self.withDictionaryForms(Self.queryWords(in: text)) + Self.queryPhrases(in: text)
+        let words = Self.queryWords(in: text) + Self.queryPhrases(in: text)
         guard !words.isEmpty else { return [] }
         let (chunks, counts) = try chunkCounts(of: words)
         let weighted = words.filter { 2 * counts[$0.lowercased(), default: 0] < chunks }
@@ -721,17 +721,6 @@ public final class IndexStore {
             if words.count == maximumQueryWords { break }
         }
         return words
-    }
-
-    /// `words` followed by the dictionary forms of the irregular ones (`WordForms`:
-    /// "hidden" brings "hide"), which the keyword index's stemmer does not join.
-    static func withDictionaryForms(_ words: [String]) -> [String] {
-        var seen = Set(words.map { $0.lowercased() })
-        var result = words
-        for word in words {
-            if let base = WordForms.base(of: word.lowercased()), seen.insert(base).inserted { result.append(base) }
-        }
-        return result
     }
 
     /// The literals of `text` whose words must stand together, each as its words joined by

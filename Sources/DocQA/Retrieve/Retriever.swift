@@ -193,7 +193,7 @@ public struct Retriever {
         let candidates = max(limit * candidatesPerResult, 20)
         if let allowed, allowed.isEmpty { return [] }
         var semantic = ranking == .keyword ? [] : try store.nearestChunks(to: vector, limit: candidates, in: allowed)
-        let keywordQuery = Self.withAmericanSpellings(query)
+        let keywordQuery = Self.withDictionaryForms(Self.withAmericanSpellings(query))
         var keyword = ranking == .vector ? [] : try store.keywordSearch(keywordQuery, limit: candidates, in: allowed)
         // The named documents' best chunks join the candidates. Both searches' scores are
         // the same measure whatever the restriction (cosine; BM25 with the whole index's
@@ -246,6 +246,15 @@ public struct Retriever {
     static func withAmericanSpellings(_ query: String) -> String {
         let variants = Terms.words(query).map(Terms.americanSpelling).filter { !query.lowercased().contains($0) }
         return variants.isEmpty ? query : query + " " + variants.joined(separator: " ")
+    }
+
+    /// `query` followed by the dictionary form of each irregular form among its words
+    /// (`WordForms`: "hidden" adds "hide"), which the keyword index's stemmer does not join.
+    static func withDictionaryForms(_ query: String) -> String {
+        let words = IndexStore.queryWords(in: query).map { $0.lowercased() }
+        var seen = Set(words)
+        let bases = words.compactMap(WordForms.base(of:)).filter { seen.insert($0).inserted }
+        return bases.isEmpty ? query : query + " " + bases.joined(separator: " ")
     }
 
     /// Two searches' hits as one list, best score first, each chunk once.

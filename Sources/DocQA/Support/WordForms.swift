@@ -3,11 +3,10 @@
 /// stemmer leaves such forms apart, so a question asking whether Debian keeps its defects
 /// "hidden" missed the Social Contract's "We will not hide problems".
 ///
-/// Only the way from a form to its dictionary form is taken: a question's "take" does not
-/// bring "took" and "taken" (measured with both ways and docqa's own terms too: one more
-/// page found on the hard set, two answers lost elsewhere; this way alone lost none,
-/// BENCHMARKS.md "Irregular word forms"). Left out
-/// on purpose: forms that are also common words of another meaning ("left", "found",
+/// Only the way from a form to its dictionary form is taken (`Retriever.withDictionaryForms`):
+/// a question's "take" does not bring "took" and "taken" (measured with both ways and
+/// docqa's own terms too: one more page found on the hard set, two answers lost elsewhere;
+/// this way alone lost none, BENCHMARKS.md "Irregular word forms"). Left out on purpose: forms that are also common words of another meaning ("left", "found",
 /// "bound", "bit", "fed", "lay", "saw", "rose", "fell", "meant", "led", "tore", "bore",
 /// "lit", "data", "media", "bases", "leaves", "men" beside man pages).
 enum WordForms {
