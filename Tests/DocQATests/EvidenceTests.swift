@@ -174,6 +174,26 @@ import Testing
         #expect(EvidenceSelector.literals(in: "Is a cross-site request forgery rated high? See the U.S. rules.").isEmpty)
     }
 
+    /// A chosen sentence that ends in a colon brings what it introduces, and a short
+    /// continuation brings the sentence after it. The budget holds the first three
+    /// sentences only, so the answer is shown only if it is taken as a continuation.
+    @Test(arguments: [
+        ("Rights terminated for a violation can come back. Where the rights have terminated, they are reinstated as follows:"
+            + "\n\n1. Within 30 days. Licensors keep every other remedy they have at law.",
+         "Do terminated rights come back after a violation?", "30 days", 28),
+        ("Q. When did you first learn that the lot had failed? A. The end of April. April 29th. "
+            + "Q. How did you learn of it? A. Dale forwarded me a complaint.",
+         "When did the witness first learn that the lot had failed?", "April 29th", 24),
+    ])
+    func continuationsReachTheAnswer(text: String, question: String, answer: String, budget: Int) throws {
+        var selector = EvidenceSelector()
+        selector.tokenBudget = budget
+        let chosen = try selector.select(question: question, from: [hit(1, text)], weights: [:], queryVector: nil,
+                                         embed: nil, countTokens: { $0.split(separator: " ").count })
+            .flatMap { $0 }.map(\.text)
+        #expect(chosen.count == 3 && chosen.last?.contains(answer) == true, "\(chosen)")
+    }
+
     /// A chosen list item brings the label it falls under.
     @Test func listItemBringsItsLabel() throws {
         let text = """

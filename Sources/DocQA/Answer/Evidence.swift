@@ -33,7 +33,8 @@ public struct EvidenceSentence: Sendable, Equatable {
 /// (`AnswerShape`: "three years" for "how many years") and by holding a word of the
 /// question written as code ("%e", "gps_date") verbatim. The best are kept, with the
 /// sentence after each of the best few (an answer often continues a sentence that names
-/// the topic) and the short label or heading just before each (a list item's label).
+/// the topic), the sentence after any that ends in a colon or stops short, and the short
+/// label or heading just before each (a list item's label).
 /// The best sentence of the passage retrieval ranked first is taken first (when it fits
 /// the budget on its own).
 public struct EvidenceSelector {
@@ -58,6 +59,10 @@ public struct EvidenceSelector {
     public var takesLabels = true
     /// Sentences longer than this many characters are cut at `;` or line breaks.
     static let longSentence = 600
+    /// A continuation (the sentences taken after a chosen one) shorter than this many
+    /// characters brings the next sentence too. Measured on the five evaluation sets
+    /// (BENCHMARKS.md, session 28): 40 gained q15 and lost nothing; 80 lost c25.
+    static let shortContinuation = 40
 
     public init() {}
 
@@ -173,13 +178,19 @@ public struct EvidenceSelector {
             // over a list of attacks, "Long-term support release" over "… typically three years").
             if takesLabels, let label = sentence(-1, from: index), Self.isLabel(candidates[label].text) { _ = try take(label) }
             // The sentence after one of the best few, and whatever continues a chosen
-            // piece that stops short: a heading, or a long sentence cut in pieces.
+            // piece that stops short (a heading, a long sentence cut in pieces) or
+            // introduces what follows with a colon ("… it reinstates:" before "1.
+            // automatically … within 30 days"); a continuation too short to say much
+            // ("A. The end of April.") brings the sentence after it ("April 29th.").
             var current = index
             var continues = place < 3
-            while continues || Self.stopsShort(candidates[current].text), let following = sentence(1, from: current) {
+            var carried = 0
+            while continues || Self.stopsShort(candidates[current].text) || candidates[current].text.last == ":"
+                    || (carried > 0 && carried < Self.shortContinuation), let following = sentence(1, from: current) {
                 guard try take(following) else { break }
                 continues = false
                 current = following
+                carried += candidates[following].text.count
             }
             if used >= tokenBudget - 8 { break }
         }
