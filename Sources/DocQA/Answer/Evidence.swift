@@ -185,8 +185,8 @@ public struct EvidenceSelector {
             var current = index
             var continues = place < 3
             var carried = 0
-            while continues || Self.stopsShort(candidates[current].text) || candidates[current].text.last == ":"
-                    || (carried > 0 && carried < Self.shortContinuation), let following = sentence(1, from: current) {
+            while continues || Self.leadsOn(candidates[current].text) || (carried > 0 && carried < Self.shortContinuation),
+                  let following = sentence(1, from: current) {
                 guard try take(following) else { break }
                 continues = false
                 current = following
@@ -215,7 +215,13 @@ public struct EvidenceSelector {
     /// Whether a piece of text is a short label or heading: under 80 characters, ending
     /// without a full stop (or with a colon).
     static func isLabel(_ text: String) -> Bool {
-        text.count < 80 && (stopsShort(text) || text.last == ":")
+        text.count < 80 && leadsOn(text)
+    }
+
+    /// Whether a piece of text leads on into the next: it stops short, or ends in a colon
+    /// that introduces what follows.
+    static func leadsOn(_ text: String) -> Bool {
+        stopsShort(text) || text.last == ":"
     }
 
     /// Words of the question written as code or a literal value ("%e", "move=+1h",
