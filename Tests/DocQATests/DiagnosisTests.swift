@@ -110,17 +110,21 @@ private func manifestRow(_ name: String, _ role: String, _ file: String, isDefau
         #expect(free.environment == nil && (1...free.cores).contains(free.threads))
     }
 
-    /// Weights are repacked unless llama.cpp was built for AVX-512 (measured slower there);
-    /// DOCQA_REPACK=1 or 0 decides either way; any other value is left to the CPU rule and
+    /// Weights are repacked only when llama.cpp was built for neither AVX2 nor AVX-512 (measured
+    /// slower on both); DOCQA_REPACK=1 or 0 decides either way; any other value is left to the CPU rule and
     /// recorded as ignored (a `docqa doctor` problem).
     @Test func weightRepackingFollowsTheCPUAndTheEnvironment() {
         let avx2: [(name: String, enabled: Bool)] = [("AVX2", true), ("AVX512", false), ("REPACK", true)]
         let avx512: [(name: String, enabled: Bool)] = [("AVX2", true), ("AVX512", true), ("REPACK", true)]
-        #expect(WeightRepacking.decide(cpuFeatures: avx2, environment: [:]).isOn)
+        let avx: [(name: String, enabled: Bool)] = [("AVX", true), ("AVX2", false), ("AVX512", false), ("REPACK", true)]
+        #expect(!WeightRepacking.decide(cpuFeatures: avx2, environment: [:]).isOn)
+        #expect(WeightRepacking.decide(cpuFeatures: avx, environment: [:]).isOn)
+        #expect(WeightRepacking.decide(cpuFeatures: avx2, environment: [:]).reason.hasPrefix("an AVX2 CPU"))
         #expect(!WeightRepacking.decide(cpuFeatures: avx512, environment: [:]).isOn)
         #expect(WeightRepacking.decide(cpuFeatures: [], environment: [:]).isOn)
         #expect(WeightRepacking.decide(cpuFeatures: avx512, environment: ["DOCQA_REPACK": "1"]).isOn)
-        #expect(!WeightRepacking.decide(cpuFeatures: avx2, environment: ["DOCQA_REPACK": "0"]).isOn)
+        #expect(WeightRepacking.decide(cpuFeatures: avx2, environment: ["DOCQA_REPACK": "1"]).isOn)
+        #expect(!WeightRepacking.decide(cpuFeatures: avx, environment: ["DOCQA_REPACK": "0"]).isOn)
         let ignored = WeightRepacking.decide(cpuFeatures: avx512, environment: ["DOCQA_REPACK": "yes"])
         #expect(!ignored.isOn && ignored.ignoredSetting == "yes")
         #expect(WeightRepacking.decide(cpuFeatures: avx512, environment: ["DOCQA_REPACK": "1"]).ignoredSetting == nil)
