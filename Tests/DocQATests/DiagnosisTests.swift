@@ -110,9 +110,9 @@ private func manifestRow(_ name: String, _ role: String, _ file: String, isDefau
         #expect(free.environment == nil && (1...free.cores).contains(free.threads))
     }
 
-    /// Weights are repacked only when llama.cpp was built for neither AVX2 nor AVX-512 (measured
-    /// slower on both); DOCQA_REPACK=1 or 0 decides either way; any other value is left to the CPU rule and
-    /// recorded as ignored (a `docqa doctor` problem).
+    /// Weights are repacked only when llama.cpp was built for neither AVX2 nor AVX-512
+    /// (measured slower on both); DOCQA_REPACK=1 or 0 decides either way; any other value is
+    /// left to the CPU rule and recorded as ignored (a `docqa doctor` problem).
     @Test func weightRepackingFollowsTheCPUAndTheEnvironment() {
         let avx2: [(name: String, enabled: Bool)] = [("AVX2", true), ("AVX512", false), ("REPACK", true)]
         let avx512: [(name: String, enabled: Bool)] = [("AVX2", true), ("AVX512", true), ("REPACK", true)]
@@ -121,6 +121,7 @@ private func manifestRow(_ name: String, _ role: String, _ file: String, isDefau
         #expect(WeightRepacking.decide(cpuFeatures: avx, environment: [:]).isOn)
         #expect(WeightRepacking.decide(cpuFeatures: avx2, environment: [:]).reason.hasPrefix("an AVX2 CPU"))
         #expect(!WeightRepacking.decide(cpuFeatures: avx512, environment: [:]).isOn)
+        #expect(WeightRepacking.decide(cpuFeatures: avx512, environment: [:]).reason.hasPrefix("an AVX-512 CPU"))
         #expect(WeightRepacking.decide(cpuFeatures: [], environment: [:]).isOn)
         #expect(WeightRepacking.decide(cpuFeatures: avx512, environment: ["DOCQA_REPACK": "1"]).isOn)
         #expect(WeightRepacking.decide(cpuFeatures: avx2, environment: ["DOCQA_REPACK": "1"]).isOn)

@@ -34,9 +34,12 @@ public struct WeightRepacking: Sendable, Equatable {
         case "0": return WeightRepacking(isOn: false, reason: "DOCQA_REPACK=0")
         default: break
         }
-        let vector = ["AVX512", "AVX2"].first { name in cpuFeatures.contains { $0.name == name && $0.enabled } }
-        var decided = vector.map {
-            WeightRepacking(isOn: false, reason: "an \($0 == "AVX512" ? "AVX-512" : "AVX2") CPU, where repacking measured slower; DOCQA_REPACK=1 turns it on")
+        // The instruction sets where repacking measured slower: llama.cpp's name, then ours.
+        let measured = [(feature: "AVX512", label: "AVX-512"), (feature: "AVX2", label: "AVX2")].first { set in
+            cpuFeatures.contains { $0.name == set.feature && $0.enabled }
+        }
+        var decided = measured.map {
+            WeightRepacking(isOn: false, reason: "an \($0.label) CPU, where repacking measured slower; DOCQA_REPACK=1 turns it on")
         } ?? WeightRepacking(isOn: true, reason: "llama.cpp's default on a CPU without AVX2 or AVX-512; DOCQA_REPACK=0 turns it off")
         decided.ignoredSetting = environment["DOCQA_REPACK"]
         return decided
