@@ -37,6 +37,38 @@ import Testing
         ])
     }
 
+    /// Entries of a table of contents (leaders running to a page number, to the next
+    /// entry's number, to the end, or two runs) are told from leaders that run to a value.
+    @Test func contentsEntriesAreToldFromFilledInValues() {
+        for entry in ["143 9.9 | List of nice values for the scheduling priority . . . . . . . . . . 143",
+                      "143 9.4.2 | The scheduling priority . . . . . . . . . . . .",
+                      "5.15.3 Who can maintain packages? . . . . . . . 5.15.4 When can one start uploading?",
+                      "Introduction to GPSBabel ........................ xviii The Problem: Too many formats",
+                      "1 Building from source. ................ 1 Brief history ........ 1 Building with Qt",
+                      "7. Remedies ........ 12"] {
+            #expect(ContentsEntries.isEntry(entry), "\(entry)")
+        }
+        #expect(ContentsEntries.isContents("1 Scope ........ 3\n2 Terms ........ 4\n3 Payment ........ 7\n"))
+        #expect(!ContentsEntries.isContents("Name ........ J. Smith\nAddress ........ 12 Mill Lane\nTerm ........ 12 months\n"))
+        for value in ["Price per unit ........ $412.50", "Term of the lease ........ 12 months",
+                      "Total due ........ 1,250.00 by 1 March.", "The parties agree... and then 12 Acme",
+                      "See section 4.2. It applies."] {
+            #expect(!ContentsEntries.isEntry(value), "\(value)")
+        }
+    }
+
+    /// A contents entry that shares the question's words is never shown; the section's
+    /// own sentence is.
+    @Test func contentsEntriesAreNotEvidence() throws {
+        let contents = "9.4.2 The scheduling priority . . . . . . . . . . 143\n9.9 List of nice values . . . . . . 144\n"
+        let body = "A nice value of -20 gives the highest scheduling priority; only root may set it."
+        let groups = try EvidenceSelector().select(
+            question: "Which nice value gives the highest scheduling priority?", from: [hit(1, contents, page: 2), hit(2, body, page: 143)],
+            weights: [:], queryVector: nil, embed: nil, countTokens: { $0.split(separator: " ").count })
+        let shown = groups.flatMap { $0 }.map(\.text)
+        #expect(shown == [body])
+    }
+
     /// Without embeddings, the sentence holding the question's rare key terms is chosen,
     /// and its offsets point at exactly its text in the document.
     @Test func keywordEvidenceIsVerbatimWithOffsets() throws {

@@ -50,6 +50,37 @@ import Testing
                 == [[1, 5], [1, 7], [2, 1]])
     }
 
+    /// A plain-text table of contents (no pages, so page detection cannot mark it) names
+    /// every section's topic; the section that answers ranks above it.
+    @Test func contentsRankBelowTheSectionsTheyList() throws {
+        try withTemporaryFolder { folder in
+            let titles = ["Definitions", "Term of the lease", "Rent and payment", "Security deposit", "Use of the premises",
+                          "Repairs and maintenance", "Alterations", "Insurance", "Assignment and subletting",
+                          "Notices", "Termination", "Governing law"]
+            var text = "RESIDENTIAL LEASE HANDBOOK\n\nCONTENTS\n"
+            for (number, title) in titles.enumerated() {
+                text += "\(number + 1). \(title) " + String(repeating: ". ", count: 20) + "\(number * 2 + 3)\n"
+            }
+            for (number, title) in titles.enumerated() {
+                text += "\n\n\(number + 1). \(title.uppercased())\n\n"
+                text += title == "Security deposit"
+                    ? "The tenant pays a security deposit of two months' rent, returned within 30 days of the end of the lease. "
+                    : "This section sets out the parties' duties as to \(title.lowercased()) under the lease. "
+                text += String(repeating: "The landlord and the tenant each keep a signed copy of this handbook with the lease. ", count: 6)
+            }
+            let path = folder + "/handbook.txt"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let store = try IndexStore(path: folder + "/i.sqlite", create: true)
+            let embedder = try Embedder(modelPath: try TestModels.embeddingModelPath)
+            _ = try Indexer(store: store, embedder: embedder).index(paths: [path])
+            let ranked = try Retriever(store: store, embedder: embedder)
+                .retrieval(for: "What does the lease say about the security deposit?", limit: 5).chunks.map(\.chunk.text)
+            let section = try #require(ranked.firstIndex { $0.contains("two months' rent") })
+            let contents = ranked.firstIndex { ContentsEntries.isContents($0) } ?? ranked.count
+            #expect(section < contents, "\(ranked)")
+        }
+    }
+
     /// An index from before document identity (schema 1) opens, keeps its text searchable,
     /// and its unchanged files are indexed again once, by the current pipeline.
     @Test func schemaOneIndexIsUpgradedAndReindexed() throws {

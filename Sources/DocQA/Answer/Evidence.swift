@@ -103,12 +103,19 @@ public struct EvidenceSelector {
             let window = hit.window ?? PassageWindow(text: hit.chunk.text, byteStart: hit.chunk.byteStart)
             let bytes = Array(window.text.utf8)
             let core = (hit.chunk.byteStart - window.byteStart)..<(hit.chunk.byteStart - window.byteStart + hit.chunk.text.utf8.count)
+            var afterContents = false
             for (position, range) in Self.sentenceRanges(in: bytes).enumerated() {
+                let text = String(decoding: bytes[range], as: UTF8.self)
+                // A contents entry (and the page number split off after it) only points to
+                // its section: never evidence, nor a continuation or label of evidence.
+                let pageNumber = afterContents && text.count <= 6 && text.allSatisfy { $0.isNumber || $0.isWhitespace }
+                afterContents = ContentsEntries.isEntry(text) || (afterContents && pageNumber)
+                if afterContents { continue }
                 let absolute = (window.byteStart + range.lowerBound)..<(window.byteStart + range.upperBound)
                 var inChunk = range.overlaps(core)
                 if inChunk { inChunk = seen.insert([hit.chunk.documentId, Int64(absolute.lowerBound)]).inserted }
                 candidates.append(Candidate(chunkIndex: index, position: position, range: absolute,
-                                            text: String(decoding: bytes[range], as: UTF8.self), inChunk: inChunk))
+                                            text: text, inChunk: inChunk))
             }
         }
         guard candidates.contains(where: \.inChunk) else { return [] }

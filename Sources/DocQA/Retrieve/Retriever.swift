@@ -60,8 +60,8 @@ public struct Retriever {
     public var fusionConstant = 60.0
     /// The vector search's share of a `.weighted` score; the keyword search has the rest.
     public var vectorWeight = 0.5
-    /// Scales the score of a chunk from a table-of-contents page: such pages name every
-    /// topic and answer none.
+    /// Scales the score of a chunk from a table-of-contents page, or one made of contents
+    /// entries (`ContentsEntries`): such pages name every topic and answer none.
     public var navigationFactor = 0.5
     /// Whether a chunk next to a better-ranked chunk of the same document (they share
     /// overlap text) waits until passages from elsewhere have had their place.
@@ -231,7 +231,7 @@ public struct Retriever {
                 let k = result.keywordRank.map { keywordScale(keyword[$0 - 1].score) } ?? 0
                 result.score = vectorWeight * v + (1 - vectorWeight) * k
             }
-            if result.chunk.isNavigation { result.score *= navigationFactor }
+            if result.chunk.isNavigation || ContentsEntries.isContents(result.chunk.text) { result.score *= navigationFactor }
             if namedIDs.contains(result.chunk.documentId) { result.score *= namedDocumentFactor }
             merged[id] = result
         }
