@@ -36,7 +36,8 @@ public struct EvidenceSentence: Sendable, Equatable {
 /// the topic), the sentence after any that ends in a colon or stops short, and the short
 /// label or heading just before each (a list item's label).
 /// The best sentence of the passage retrieval ranked first is taken first (when it fits
-/// the budget on its own).
+/// the budget on its own). Entries of a table of contents (`ContentsEntries`) are never
+/// taken: they name a section and answer nothing.
 public struct EvidenceSelector {
     /// Most tokens (of the chat model) the selected sentences may take in all. Measured
     /// (`docqa eval --answers --evidence-only`, BENCHMARKS.md) on 128-token chunks read
@@ -108,8 +109,7 @@ public struct EvidenceSelector {
                 let text = String(decoding: bytes[range], as: UTF8.self)
                 // A contents entry (and the page number split off after it) only points to
                 // its section: never evidence, nor a continuation or label of evidence.
-                let pageNumber = afterContents && text.count <= 6 && text.allSatisfy { $0.isNumber || $0.isWhitespace }
-                afterContents = ContentsEntries.isEntry(text) || (afterContents && pageNumber)
+                afterContents = ContentsEntries.isEntry(text) || (afterContents && ContentsEntries.isPageNumber(text))
                 if afterContents { continue }
                 let absolute = (window.byteStart + range.lowerBound)..<(window.byteStart + range.upperBound)
                 var inChunk = range.overlaps(core)
