@@ -58,14 +58,17 @@ enum ContentsEntries {
     /// break, the end, a table bar or the next entry's number; or the next entry's number
     /// itself (three or more parts, then a title in capitals).
     private static func leadsToAnEntry(_ rest: Substring) -> Bool {
-        // Bounded, so that a long run of dots and words costs little.
-        let rest = rest.prefix(40).drop(while: \.isWhitespace)
-        if rest.isEmpty { return true }
-        let word = rest.prefix { !$0.isWhitespace }
-        let gap = rest.dropFirst(word.count).prefix(while: \.isWhitespace)
-        let after = rest.dropFirst(word.count + gap.count)
+        // Bounded, so that a long run of dots and words costs little; what the bound cuts
+        // off is text, not the end.
+        let bounded = rest.prefix(40)
+        let cut = !rest.dropFirst(40).isEmpty
+        let text = bounded.drop(while: \.isWhitespace)
+        if text.isEmpty { return !cut }
+        let word = text.prefix { !$0.isWhitespace }
+        let gap = text.dropFirst(word.count).prefix(while: \.isWhitespace)
+        let after = text.dropFirst(word.count + gap.count)
         if isPageNumber(word) {
-            return after.isEmpty || gap.contains("\n") || after.first == "|" || isEntryNumber(after.prefix { !$0.isWhitespace })
+            return (after.isEmpty && !cut) || gap.contains("\n") || after.first == "|" || isEntryNumber(after.prefix { !$0.isWhitespace })
         }
         return isEntryNumber(word, parts: 3) && after.first?.isUppercase == true
     }
