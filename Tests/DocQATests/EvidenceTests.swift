@@ -46,7 +46,7 @@ import Testing
                       "Introduction to GPSBabel ........................ xviii\nThe Problem: Too many formats",
                       "1 Building from source. ................ 1\nBrief history of internals ........ 1\n",
                       "2.15 The name structure . . . . . . . . 61 2.16 The usable characters",
-                      "Title ........\n143", "7. Remedies ........ 12", "7. Remedies \u{2026}\u{2026}\u{2026} 12"] {
+                      "Title ........\n143", "Preface ........ IV\nContents ........ xii\n", "7. Remedies ........ 12", "7. Remedies \u{2026}\u{2026}\u{2026} 12"] {
             #expect(ContentsEntries.isEntry(entry), "\(entry)")
         }
         #expect(ContentsEntries.isContents("1 Scope ........ 3\n2 Terms ........ 4\n3 Payment ........ 7\n"))
@@ -56,6 +56,7 @@ import Testing
                       "This Agreement is made on the ........ day of ........ 2024 between Acme Ltd and J. Smith.",
                       "Name ........ J. Smith\nAddress ........ 12 Mill Lane\nTerm ........ 12 months\n",
                       "Term ........ 12" + String(repeating: " ", count: 40) + "months",
+                      "Division ........ Civil\nJudge ........ Ill\n",
                       "The parties agree... and then 12 Acme", "See section 4.2. It applies."] {
             #expect(!ContentsEntries.isEntry(value), "\(value)")
             #expect(!ContentsEntries.isContents(value), "\(value)")

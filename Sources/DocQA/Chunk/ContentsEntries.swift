@@ -26,11 +26,13 @@ enum ContentsEntries {
         leaderRuns(in: passage).filter(leadsToAnEntry).count >= 3
     }
 
-    /// Whether a piece of text is only a page number: up to four digits, or a Roman numeral.
+    /// Whether a piece of text is only a page number: up to four digits, or a Roman numeral
+    /// up to 399 in one case ("xviii", "IV"; not a word such as "Civil" or "ill").
     static func isPageNumber(_ text: some StringProtocol) -> Bool {
         let word = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return (1...4).contains(word.count) && word.allSatisfy { $0.isASCII && $0.isNumber }
-            || (1...6).contains(word.count) && word.allSatisfy { "ivxlcIVXLC".contains($0) }
+        if (1...4).contains(word.count) && word.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        guard (1...9).contains(word.count), word == word.lowercased() || word == word.uppercased() else { return false }
+        return word.lowercased().wholeMatch(of: /c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})/) != nil
     }
 
     /// The text after each leader run: five or more dots (an ellipsis counts two, as in
