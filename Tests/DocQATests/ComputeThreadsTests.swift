@@ -1,5 +1,6 @@
 @testable import DocQA
 import Foundation
+import Synchronization
 import Testing
 
 /// The thread count follows the machine's load: the cores other processes leave free.
@@ -21,21 +22,36 @@ import Testing
         #expect(applied.isEmpty)
     }
 
-    /// The load is read from /proc/stat's runnable count and each thread's state, also
-    /// when a command name holds spaces and parentheses; this machine's /proc gives a value.
+    /// The load is read from each other process's threads' states, also when a command
+    /// name holds spaces and parentheses; this machine's /proc gives a value.
     @Test func loadIsReadFromProc() throws {
-        #expect(CPUActivity.runnableThreads(inProcStat: "cpu  1 2 3\nctxt 99\nprocs_running 3\nprocs_blocked 0\n") == 3)
-        #expect(CPUActivity.runnableThreads(inProcStat: "cpu  1 2 3\n") == nil)
+        #expect(CPUActivity.isProcessID("4242"))
+        #expect(!CPUActivity.isProcessID("self"))
+        #expect(!CPUActivity.isProcessID(""))
+        #expect(!CPUActivity.isProcessID("٤٢"))
         #expect(CPUActivity.isRunnable(taskStat: "4242 (docqa) R 1 4242 4242 0 -1"))
         #expect(!CPUActivity.isRunnable(taskStat: "4242 (docqa) S 1 4242 4242 0 -1"))
         #expect(!CPUActivity.isRunnable(taskStat: "4243 (odd ) R (name) S 1 4242"))
         #expect(CPUActivity.isRunnable(taskStat: "4243 (odd ) S (name) R 1 4242"))
-        #expect(CPUActivity.otherRunnableThreads() != nil, "/proc/stat has no procs_running")
+        #expect(CPUActivity.otherRunnableThreads() != nil, "/proc has no process directories")
     }
 
     /// A real competing CPU-bound process is seen within a few readings, and a context's
-    /// thread count drops below the cores (on a machine with more than one).
+    /// thread count drops below the cores (on a machine with more than one), also while
+    /// threads of ours keep starting and stopping work (as when tests run in parallel).
     @Test func competingProcessIsNoticed() async throws {
+        let stop = Atomic<Bool>(false)
+        let churners = (0..<12).map { _ in
+            Thread {
+                while !stop.load(ordering: .relaxed) {
+                    let end = ContinuousClock.now + .microseconds(300)
+                    while ContinuousClock.now < end {}
+                    Thread.sleep(forTimeInterval: 0.0003)
+                }
+            }
+        }
+        churners.forEach { $0.start() }
+        defer { stop.store(true, ordering: .relaxed) }
         let competitor = Process()
         competitor.executableURL = URL(fileURLWithPath: "/bin/sh")
         competitor.arguments = ["-c", "while :; do :; done"]

@@ -64,12 +64,16 @@ final class CPULoadMonitor: Sendable {
         state.withLock { $0.recent.count == Self.readings ? ($0.recent.min() ?? 0) : 0 }
     }
 
+    /// Starts the readings where /proc can give them. Whether it can is judged from the
+    /// directory's presence, not from a first reading, which a passing shortage (of file
+    /// descriptors, say) could fail and so leave the monitor off for the whole run.
     func start() {
+        guard CPUActivity.isReadable else { return }
         let first = state.withLock { state -> Bool in
             defer { state.started = true }
             return !state.started
         }
-        guard first, CPUActivity.otherRunnableThreads() != nil else { return }
+        guard first else { return }
         let thread = Thread { [self] in
             while true {
                 if let load = CPUActivity.otherRunnableThreads() {

@@ -5,18 +5,32 @@ enum CPUActivity {
     /// Threads of other processes that are running or waiting for a CPU at this moment,
     /// or nil where /proc cannot tell (not Linux, or /proc not mounted).
     ///
-    /// `procs_running` in /proc/stat counts every runnable thread on the machine; this
-    /// process's own (those in state R under /proc/self/task) are taken off, so spinning
-    /// compute threads of ours do not count as load.
+    /// Every other process's threads (/proc/PID/task/TID/stat) are read and those in
+    /// state R counted. Counting them directly, rather than taking this process's own off
+    /// /proc/stat's `procs_running`, keeps our own threads out of the figure even while
+    /// they start and stop between the two readings: with many threads of ours changing
+    /// state, the subtraction erased a competing process (seen in a CI run of the tests).
+    /// Processes that /proc hides (mounted with `hidepid`) are not seen.
     static func otherRunnableThreads() -> Int? {
-        guard let all = readSmallFile("/proc/stat").flatMap(runnableThreads(inProcStat:)) else { return nil }
-        return max(0, all - ownRunnableThreads())
+        guard isReadable, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        let own = String(getpid())
+        var running = 0
+        for process in entries where process != own && isProcessID(process) {
+            let tasks = "/proc/\(process)/task"
+            guard let threads = try? FileManager.default.contentsOfDirectory(atPath: tasks) else { continue }
+            running += threads.filter { thread in
+                readSmallFile("\(tasks)/\(thread)/stat").map(isRunnable(taskStat:)) ?? false
+            }.count
+        }
+        return running
     }
 
-    /// The `procs_running` count of /proc/stat's text.
-    static func runnableThreads(inProcStat text: String) -> Int? {
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("procs_running ") }) else { return nil }
-        return Int(line.dropFirst("procs_running ".count).trimmingCharacters(in: .whitespaces))
+    /// Whether this system has a /proc that lists threads (Linux with /proc mounted).
+    static var isReadable: Bool { FileManager.default.fileExists(atPath: "/proc/self/task") }
+
+    /// Whether a /proc entry's name is a process ID (all ASCII digits).
+    static func isProcessID(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// Whether a thread's /proc/…/stat line shows state R (running or runnable). The state
@@ -25,15 +39,6 @@ enum CPUActivity {
     static func isRunnable(taskStat text: String) -> Bool {
         guard let close = text.lastIndex(of: ")") else { return false }
         return text[text.index(after: close)...].drop(while: { $0 == " " }).first == "R"
-    }
-
-    /// Threads of this process in state R (at least 1: the one asking).
-    private static func ownRunnableThreads() -> Int {
-        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return 1 }
-        let running = tasks.filter { task in
-            readSmallFile("/proc/self/task/\(task)/stat").map(isRunnable(taskStat:)) ?? false
-        }.count
-        return max(1, running)
     }
 
     /// Reads a /proc file, whose reported size is 0, to its end (up to 1 MiB).
