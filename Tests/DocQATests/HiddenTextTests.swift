@@ -31,6 +31,16 @@ struct HiddenTextTests {
                 == [HiddenTextCount(), HiddenTextCount(white: 25), HiddenTextCount(tiny: 27)])
     }
 
+    /// White text on a black banner or a mid-gray box is seen by a reader and not
+    /// counted; the white word on the white page is (27 characters). The same on a real
+    /// document: the IRS's 2007 instructions print "CAUTION" in white on dark boxes, which
+    /// counted 7 white characters on each of 21 pages before the background was looked at.
+    @Test func whiteTextOnADarkBackgroundIsSeen() throws {
+        #expect(try Self.counts(fixture("white-on-dark.pdf")) == [HiddenTextCount(white: 27)])
+        let irs = Repository.root + "/Benchmarks/eval4/documents/irs-1040nr-instructions-2007.pdf"
+        #expect(try Self.counts(irs).allSatisfy(\.isEmpty))
+    }
+
     /// Ordinary documents count nothing: the sample case file's PDFs (the scanned exhibit's
     /// empty text layer included), the OCR fixture's Bates-stamped scan, and a blank page.
     @Test func ordinaryPDFsCountNothing() throws {

@@ -8,9 +8,15 @@ import CPoppler
 /// counts are of characters other than white space; a character both white and tiny
 /// counts in both.
 ///
+/// White text drawn over something dark is not counted: forms and reports print headings
+/// and notes ("CAUTION", "TIP") in white on black or coloured boxes, and a reader sees
+/// them. Where a page has white text, it is drawn (``PDFPage/render(dotsPerInch:)``) and
+/// each white character counts only when the drawn page around it is light.
+///
 /// What is not counted, because poppler's text attributes do not show it: text drawn
 /// invisibly (render mode 3, as every OCR'd scan's text layer is), text hidden behind an
-/// image or a shape, and text coloured like a background that is not white.
+/// image or a shape, and text coloured like a background that is not white. White text
+/// drawn over other dark text, which a reader would not see either, counts as seen.
 public struct HiddenTextCount: Sendable, Equatable, Codable {
     /// Characters drawn in white or near-white (each of red, green and blue at least
     /// ``whiteThreshold``): invisible on a white page.
@@ -25,6 +31,16 @@ public struct HiddenTextCount: Sendable, Equatable, Codable {
     /// Text below this font size, in points, counts as tiny: a third of the 6-point type
     /// of the finest print meant to be read.
     public static let tinyFontSize = 2.0
+    /// A white character counts as seen when at least this share of the drawn pixels in
+    /// its box are darker than ``darkGray``: the background it is printed on.
+    public static let darkShare = 0.25
+    /// Pixels below this gray level (0 black to 255 white: 70% of white) are dark enough
+    /// for white text on them to be read. Light gray boxes stay above it, so white text
+    /// on them still counts as hidden.
+    public static let darkGray: UInt8 = 179
+    /// The resolution pages with white text are drawn at to see what lies under it: one
+    /// pixel per point, enough for the background of 6-point text.
+    static let backgroundDotsPerInch = 72
 
     public init(white: Int = 0, tiny: Int = 0) {
         self.white = white
@@ -37,15 +53,16 @@ public struct HiddenTextCount: Sendable, Equatable, Codable {
 
 extension PDFPage {
     /// Counts the characters of `text`, this page's ``text`` as the caller already read
-    /// it, that are drawn white or near-white or in a font under 2 points (see
-    /// ``HiddenTextCount``).
+    /// it, that are drawn white or near-white on a light background, or in a font under 2
+    /// points (see ``HiddenTextCount``).
     ///
     /// The corresponding C function is `poppler_page_get_text_attributes`, whose runs of
     /// equal font and colour give offsets, in Unicode scalars, into the text poppler
     /// extracts; offsets past the end of `text` are ignored. The text is taken rather than
     /// read again because extracting it costs about as much as the attributes do
     /// (BENCHMARKS.md, "Hidden text"). A page without text counts nothing; that is not an
-    /// error.
+    /// error. When the page cannot be drawn, or its characters' boxes do not match the
+    /// text, every white character counts.
     public func hiddenText(in text: String) -> HiddenTextCount {
         PopplerLog.silence()
         guard let runs = poppler_page_get_text_attributes(handle) else { return HiddenTextCount() }
@@ -54,6 +71,7 @@ extension PDFPage {
         // Made only when a run needs counting: most pages have none.
         var scalars: [Unicode.Scalar]?
         var count = HiddenTextCount()
+        var white: [Int] = []
         var node: UnsafeMutablePointer<GList>? = runs
         while let current = node {
             node = current.pointee.next
@@ -68,10 +86,34 @@ extension PDFPage {
             let all = scalars ?? []
             let start = max(0, Int(run.start_index)), end = min(all.count - 1, Int(run.end_index))
             guard start <= end else { continue }
-            let characters = all[start...end].reduce(0) { $0 + ($1.properties.isWhitespace ? 0 : 1) }
-            if isWhite { count.white += characters }
-            if isTiny { count.tiny += characters }
+            let characters = (start...end).filter { !all[$0].properties.isWhitespace }
+            if isWhite { white += characters }
+            if isTiny { count.tiny += characters.count }
         }
+        count.white = unseen(white, in: text)
         return count
+    }
+
+    /// How many of the white characters at `offsets` (Unicode scalars of `text`) are
+    /// drawn on a light background; all of them when the page cannot be drawn or its
+    /// boxes do not match `text`.
+    private func unseen(_ offsets: [Int], in text: String) -> Int {
+        guard !offsets.isEmpty else { return 0 }
+        guard let boxes = characterBoxes(for: text),
+              let image = try? render(dotsPerInch: HiddenTextCount.backgroundDotsPerInch) else { return offsets.count }
+        let scale = Double(image.dotsPerInch) / 72
+        return offsets.filter { offset in
+            guard offset < boxes.count else { return true }
+            let box = boxes[offset]
+            let left = max(0, Int((box.left * scale).rounded(.down))), right = min(image.width, Int((box.right * scale).rounded(.up)))
+            let top = max(0, Int((box.top * scale).rounded(.down))), bottom = min(image.height, Int((box.bottom * scale).rounded(.up)))
+            guard left < right, top < bottom else { return true }
+            var dark = 0
+            for row in top..<bottom {
+                let base = row * image.bytesPerRow
+                for column in left..<right where image.pixels[base + column] < HiddenTextCount.darkGray { dark += 1 }
+            }
+            return Double(dark) < HiddenTextCount.darkShare * Double((right - left) * (bottom - top))
+        }.count
     }
 }

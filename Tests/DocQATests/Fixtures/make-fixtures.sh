@@ -154,6 +154,18 @@ write("hidden-text-pages.pdf", pdf([
     + text(["The small word is small-marker."], y=600, size=1.5),
 ]))
 
+# White text where a reader sees it and where they do not: a white word on a black
+# banner (as forms print "CAUTION" in white on a dark box), a white word on a mid-gray
+# box, and a white word on the white page. Only the last is hidden.
+write("white-on-dark.pdf", pdf([
+    text(["The visible word is seen-marker."])
+    + "q 0 0 0 rg 60 590 300 28 re f Q\n"
+    + text(["The banner word is banner-marker."], y=600, rgb=(1, 1, 1))
+    + "q 0.45 0.45 0.45 rg 60 540 300 28 re f Q\n"
+    + text(["The boxed word is boxed-marker."], y=550, rgb=(1, 1, 1))
+    + text(["The white word is white-marker."], y=500, rgb=(1, 1, 1)),
+]))
+
 # A manual with an outline (bookmarks), one entry reached through a named destination,
 # and lines that only look like headings ("3. Reboot system.", "DESCRIPTION"): the
 # chunks' sections must come from the outline. "1.2Configuring" is a number glued to
