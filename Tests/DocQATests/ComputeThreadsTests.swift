@@ -1,6 +1,5 @@
 @testable import DocQA
 import Foundation
-import Synchronization
 import Testing
 
 /// The thread count follows the machine's load: the cores other processes leave free.
@@ -36,22 +35,37 @@ import Testing
         #expect(CPUActivity.otherRunnableThreads() != nil, "/proc has no process directories")
     }
 
-    /// A real competing CPU-bound process is seen within a few readings, and a context's
-    /// thread count drops below the cores (on a machine with more than one), also while
-    /// threads of ours keep starting and stopping work (as when tests run in parallel).
-    @Test func competingProcessIsNoticed() async throws {
-        let stop = Atomic<Bool>(false)
-        let churners = (0..<12).map { _ in
-            Thread {
-                while !stop.load(ordering: .relaxed) {
-                    let end = ContinuousClock.now + .microseconds(300)
-                    while ContinuousClock.now < end {}
-                    Thread.sleep(forTimeInterval: 0.0003)
-                }
+    /// Other processes' threads in state R are counted, read from a /proc-shaped folder:
+    /// our own process (the one /proc/self names), entries that are not process IDs, a
+    /// process without a task folder and a thread without a stat file are passed over.
+    @Test func otherProcessesRunnableThreadsAreCounted() throws {
+        try withTemporaryFolder { root in
+            func stat(_ path: String, _ line: String) throws {
+                let folder = root + "/" + path
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                if !line.isEmpty { try Data(line.utf8).write(to: URL(fileURLWithPath: folder + "/stat")) }
             }
+            try stat("100/task/100", "100 (docqa) R 1 100 100 0 -1")
+            try stat("100/task/101", "101 (docqa) R 1 100 100 0 -1")
+            try FileManager.default.createSymbolicLink(atPath: root + "/self", withDestinationPath: "100")
+            try stat("200/task/200", "200 (busy) R 1 200 200 0 -1")
+            try stat("200/task/201", "201 (busy) S 1 200 200 0 -1")
+            try stat("300/task/300", "300 (odd ) S (name) R 1 300")
+            try stat("400", "")
+            try stat("500/task/500", "")
+            try stat("sys/task/1", "1 (init) R 0 1 1 0 -1")
+            #expect(CPUActivity.otherRunnableThreads(root: root) == 2)
+            // No /proc there at all, or no other thread's state readable: nothing can be told.
+            #expect(CPUActivity.otherRunnableThreads(root: root + "/missing") == nil)
+            try FileManager.default.removeItem(atPath: root + "/200")
+            try FileManager.default.removeItem(atPath: root + "/300")
+            #expect(CPUActivity.otherRunnableThreads(root: root) == nil)
         }
-        churners.forEach { $0.start() }
-        defer { stop.store(true, ordering: .relaxed) }
+    }
+
+    /// A real competing CPU-bound process is seen within a few readings, and a context's
+    /// thread count drops below the cores (on a machine with more than one).
+    @Test func competingProcessIsNoticed() async throws {
         let competitor = Process()
         competitor.executableURL = URL(fileURLWithPath: "/bin/sh")
         competitor.arguments = ["-c", "while :; do :; done"]

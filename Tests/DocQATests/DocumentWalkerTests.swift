@@ -137,7 +137,7 @@ struct DocumentWalkerTests {
             "latin1.txt", "memo.docx", "no-document.docx", "not-a-pdf.pdf", "not-a-zip.docx", "not-an-email.eml",
             "outline-cycle.pdf", "outline-no-pages.pdf", "outline.pdf",
             "password.docx", "stamped-scan.pdf", "thread.eml", "three-pages.pdf", "tiny-stamped-scan.pdf", "truncated.docx",
-            "utf16le.txt", "utf8.txt",
+            "utf16le.txt", "utf8.txt", "white-on-dark.pdf",
         ])
     }
 }

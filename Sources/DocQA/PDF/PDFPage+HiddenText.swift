@@ -10,13 +10,15 @@ import CPoppler
 ///
 /// White text drawn over something dark is not counted: forms and reports print headings
 /// and notes ("CAUTION", "TIP") in white on black or coloured boxes, and a reader sees
-/// them. Where a page has white text, it is drawn (``PDFPage/render(dotsPerInch:)``) and
-/// each white character counts only when the drawn page around it is light.
+/// them. Where a page has white text, it is drawn at 144 dpi (``PDFPage/render(dotsPerInch:)``)
+/// and each white character counts only when fewer than half the pixels in its box are
+/// darker than gray level 179 of 255.
 ///
 /// What is not counted, because poppler's text attributes do not show it: text drawn
 /// invisibly (render mode 3, as every OCR'd scan's text layer is), text hidden behind an
 /// image or a shape, and text coloured like a background that is not white. White text
-/// drawn over other dark text, which a reader would not see either, counts as seen.
+/// under anything dark that fills half of each character's box (other heavy text, dense
+/// hatching) counts as seen, though a reader would not make it out.
 public struct HiddenTextCount: Sendable, Equatable, Codable {
     /// Characters drawn in white or near-white (each of red, green and blue at least
     /// ``whiteThreshold``): invisible on a white page.
@@ -32,15 +34,17 @@ public struct HiddenTextCount: Sendable, Equatable, Codable {
     /// of the finest print meant to be read.
     public static let tinyFontSize = 2.0
     /// A white character counts as seen when at least this share of the drawn pixels in
-    /// its box are darker than ``darkGray``: the background it is printed on.
-    public static let darkShare = 0.25
-    /// Pixels below this gray level (0 black to 255 white: 70% of white) are dark enough
-    /// for white text on them to be read. Light gray boxes stay above it, so white text
-    /// on them still counts as hidden.
+    /// its box are darker than ``darkGray``: the background it is printed on. Half, so
+    /// that thin lines or sparse marks drawn over white text do not pass for a background
+    /// (the IRS's white-on-dark boxes are at least 58% dark).
+    public static let darkShare = 0.5
+    /// Pixels below this gray level (0 black to 255 white) are dark enough for white text
+    /// on them to be read. Light gray boxes stay above it, so white text on them still
+    /// counts as hidden.
     public static let darkGray: UInt8 = 179
-    /// The resolution pages with white text are drawn at to see what lies under it: one
-    /// pixel per point, enough for the background of 6-point text.
-    static let backgroundDotsPerInch = 72
+    /// The resolution pages with white text are drawn at to see what lies under it: two
+    /// pixels per point, so a hairline covers a small part of a character's box.
+    static let backgroundDotsPerInch = 144
 
     public init(white: Int = 0, tiny: Int = 0) {
         self.white = white
@@ -102,12 +106,19 @@ extension PDFPage {
         guard let boxes = characterBoxes(for: text),
               let image = try? render(dotsPerInch: HiddenTextCount.backgroundDotsPerInch) else { return offsets.count }
         let scale = Double(image.dotsPerInch) / 72
+        /// A box edge in pixels, clamped to `0...limit` before it becomes an integer: a
+        /// hostile page can give a character a box billions of points wide.
+        func pixel(_ points: Double, _ rule: FloatingPointRoundingRule, limit: Int) -> Int? {
+            let value = points * scale
+            guard value.isFinite else { return nil }
+            return Int(min(max(value, 0), Double(limit)).rounded(rule))
+        }
         return offsets.filter { offset in
             guard offset < boxes.count else { return true }
             let box = boxes[offset]
-            let left = max(0, Int((box.left * scale).rounded(.down))), right = min(image.width, Int((box.right * scale).rounded(.up)))
-            let top = max(0, Int((box.top * scale).rounded(.down))), bottom = min(image.height, Int((box.bottom * scale).rounded(.up)))
-            guard left < right, top < bottom else { return true }
+            guard let left = pixel(box.left, .down, limit: image.width), let right = pixel(box.right, .up, limit: image.width),
+                  let top = pixel(box.top, .down, limit: image.height), let bottom = pixel(box.bottom, .up, limit: image.height),
+                  left < right, top < bottom else { return true }
             var dark = 0
             for row in top..<bottom {
                 let base = row * image.bytesPerRow

@@ -3,26 +3,36 @@ import Foundation
 /// What the machine's CPUs are busy with right now, read from Linux's /proc.
 enum CPUActivity {
     /// Threads of other processes that are running or waiting for a CPU at this moment,
-    /// or nil where /proc cannot tell (not Linux, or /proc not mounted).
+    /// or nil where /proc cannot tell (not Linux, /proc not mounted, or no other
+    /// process's threads could be read).
     ///
     /// Every other process's threads (/proc/PID/task/TID/stat) are read and those in
     /// state R counted. Counting them directly, rather than taking this process's own off
     /// /proc/stat's `procs_running`, keeps our own threads out of the figure even while
     /// they start and stop between the two readings: with many threads of ours changing
     /// state, the subtraction erased a competing process (seen in a CI run of the tests).
-    /// Processes that /proc hides (mounted with `hidepid`) are not seen.
-    static func otherRunnableThreads() -> Int? {
-        guard isReadable, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
-        let own = String(getpid())
-        var running = 0
+    /// Only the processes this /proc shows are seen: not those hidden by `hidepid`, and
+    /// in a container (its own process namespace) not those of the host or other
+    /// containers, though they share the CPUs. Our own entry is found through
+    /// /proc/self, which names it in the namespace of this /proc.
+    ///
+    /// - Parameter root: the /proc to read (a folder of the same shape, in tests).
+    static func otherRunnableThreads(root: String = "/proc") -> Int? {
+        guard FileManager.default.fileExists(atPath: root + "/self/task"),
+              let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return nil }
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/self")) ?? String(getpid())
+        var running = 0, read = 0, others = 0
         for process in entries where process != own && isProcessID(process) {
-            let tasks = "/proc/\(process)/task"
+            others += 1
+            let tasks = "\(root)/\(process)/task"
             guard let threads = try? FileManager.default.contentsOfDirectory(atPath: tasks) else { continue }
-            running += threads.filter { thread in
-                readSmallFile("\(tasks)/\(thread)/stat").map(isRunnable(taskStat:)) ?? false
-            }.count
+            for thread in threads {
+                guard let stat = readSmallFile("\(tasks)/\(thread)/stat", chunk: 1024) else { continue }
+                read += 1
+                if isRunnable(taskStat: stat) { running += 1 }
+            }
         }
-        return running
+        return read > 0 || others == 0 ? running : nil
     }
 
     /// Whether this system has a /proc that lists threads (Linux with /proc mounted).
@@ -41,13 +51,14 @@ enum CPUActivity {
         return text[text.index(after: close)...].drop(while: { $0 == " " }).first == "R"
     }
 
-    /// Reads a /proc file, whose reported size is 0, to its end (up to 1 MiB).
-    static func readSmallFile(_ path: String) -> String? {
+    /// Reads a /proc file, whose reported size is 0, to its end (up to 1 MiB), `chunk`
+    /// bytes at a time (a thread's stat line is a few hundred bytes).
+    static func readSmallFile(_ path: String, chunk: Int = 16_384) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
+        var buffer = [UInt8](repeating: 0, count: chunk)
         while bytes.count < 1 << 20 {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }

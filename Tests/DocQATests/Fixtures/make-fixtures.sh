@@ -154,16 +154,24 @@ write("hidden-text-pages.pdf", pdf([
     + text(["The small word is small-marker."], y=600, size=1.5),
 ]))
 
-# White text where a reader sees it and where they do not: a white word on a black
-# banner (as forms print "CAUTION" in white on a dark box), a white word on a mid-gray
-# box, and a white word on the white page. Only the last is hidden.
+# White text where a reader sees it and where they do not. Page 1: a white word on a
+# black banner (as forms print "CAUTION" in white on a dark box) and one on a mid-gray
+# box, both seen; one on a light gray box, one on the white page and one under
+# hairlines 3 points apart, all three hidden. Page 2: a white word stretched ten
+# sextillion times (Tz), whose characters get boxes too large for an integer.
 write("white-on-dark.pdf", pdf([
     text(["The visible word is seen-marker."])
     + "q 0 0 0 rg 60 590 300 28 re f Q\n"
     + text(["The banner word is banner-marker."], y=600, rgb=(1, 1, 1))
     + "q 0.45 0.45 0.45 rg 60 540 300 28 re f Q\n"
     + text(["The boxed word is boxed-marker."], y=550, rgb=(1, 1, 1))
-    + text(["The white word is white-marker."], y=500, rgb=(1, 1, 1)),
+    + "q 0.85 0.85 0.85 rg 60 490 300 28 re f Q\n"
+    + text(["The pale box word is grayed-marker."], y=500, rgb=(1, 1, 1))
+    + text(["The white word is white-marker."], y=450, rgb=(1, 1, 1))
+    + text(["The lined word is lined-marker."], y=400, rgb=(1, 1, 1))
+    + "q 0 G 0 w " + " ".join("60 %g m 360 %g l S" % (y, y) for y in range(394, 418, 3)) + " Q\n",
+    "q BT /F1 12 Tf 1 1 1 rg 10000000000000000000000 Tz 72 700 Td (The stretched word is wide-marker.) Tj ET Q\n"
+    + text(["Page two of the fixture."], y=600),
 ]))
 
 # A manual with an outline (bookmarks), one entry reached through a named destination,
