@@ -68,7 +68,9 @@ import Testing
     @Test func competingProcessIsNoticed() async throws {
         let competitor = Process()
         competitor.executableURL = URL(fileURLWithPath: "/bin/sh")
-        competitor.arguments = ["-c", "while :; do :; done"]
+        // Spins while this test process lives: a runner killed mid-test must not leave an
+        // orphan holding a core (one did, and slowed a later test run by half).
+        competitor.arguments = ["-c", "while kill -0 \(ProcessInfo.processInfo.processIdentifier) 2>/dev/null; do :; done"]
         try competitor.run()
         defer {
             // SIGKILL: the test runner's children inherit its blocked SIGTERM.
