@@ -115,11 +115,12 @@ public enum DocumentExtractor {
                 continue
             }
             // Tables read row by row (`PageTables`); hidden text is counted in poppler's own text.
-            let read = page.characterBoxes(for: text).map { PageTables.readingRows(text, boxes: $0) } ?? text
+            let boxes = page.characterBoxes(for: text)
+            let read = boxes.map { PageTables.readingRows(text, boxes: $0) } ?? text
             pages.append(ExtractedPage(
                 number: page.number,
                 text: ExtractedTextNormalization.normalize(read),
-                hiddenText: page.hiddenText(in: text)))
+                hiddenText: page.hiddenText(in: text, boxes: boxes)))
         }
         // The title before cleaning: a title repeated as a running header is still the title.
         let title = usableTitle(pdf.title) ?? pages.lazy.compactMap { PageLayout.leadingTitle($0.text) }.first

@@ -68,12 +68,11 @@ final class CPULoadMonitor: Sendable {
     /// directory's presence, not from a first reading, which a passing shortage (of file
     /// descriptors, say) could fail and so leave the monitor off for the whole run.
     func start() {
-        guard CPUActivity.isReadable else { return }
         let first = state.withLock { state -> Bool in
             defer { state.started = true }
             return !state.started
         }
-        guard first else { return }
+        guard first, CPUActivity.isReadable() else { return }
         let thread = Thread { [self] in
             while true {
                 if let load = CPUActivity.otherRunnableThreads() {

@@ -67,7 +67,10 @@ extension PDFPage {
     /// (BENCHMARKS.md, "Hidden text"). A page without text counts nothing; that is not an
     /// error. When the page cannot be drawn, or its characters' boxes do not match the
     /// text, every white character counts.
-    public func hiddenText(in text: String) -> HiddenTextCount {
+    ///
+    /// - Parameter boxes: ``characterBoxes(for:)`` of `text`, when the caller has already
+    ///   asked for them; otherwise they are read here, and only for a page with white text.
+    public func hiddenText(in text: String, boxes: [PDFTextBox]? = nil) -> HiddenTextCount {
         PopplerLog.silence()
         guard let runs = poppler_page_get_text_attributes(handle) else { return HiddenTextCount() }
         defer { poppler_page_free_text_attributes(runs) }
@@ -94,16 +97,16 @@ extension PDFPage {
             if isWhite { white += characters }
             if isTiny { count.tiny += characters.count }
         }
-        count.white = unseen(white, in: text)
+        count.white = unseen(white, in: text, boxes: boxes)
         return count
     }
 
     /// How many of the white characters at `offsets` (Unicode scalars of `text`) are
     /// drawn on a light background; all of them when the page cannot be drawn or its
     /// boxes do not match `text`.
-    private func unseen(_ offsets: [Int], in text: String) -> Int {
+    private func unseen(_ offsets: [Int], in text: String, boxes known: [PDFTextBox]?) -> Int {
         guard !offsets.isEmpty else { return 0 }
-        guard let boxes = characterBoxes(for: text),
+        guard let boxes = known ?? characterBoxes(for: text),
               let image = try? render(dotsPerInch: HiddenTextCount.backgroundDotsPerInch) else { return offsets.count }
         let scale = Double(image.dotsPerInch) / 72
         /// A box edge in pixels, clamped to `0...limit` before it becomes an integer: a

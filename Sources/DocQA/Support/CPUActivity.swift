@@ -18,8 +18,7 @@ enum CPUActivity {
     ///
     /// - Parameter root: the /proc to read (a folder of the same shape, in tests).
     static func otherRunnableThreads(root: String = "/proc") -> Int? {
-        guard FileManager.default.fileExists(atPath: root + "/self/task"),
-              let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return nil }
+        guard isReadable(root: root), let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return nil }
         let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/self")) ?? String(getpid())
         var running = 0, read = 0, others = 0
         for process in entries where process != own && isProcessID(process) {
@@ -35,8 +34,8 @@ enum CPUActivity {
         return read > 0 || others == 0 ? running : nil
     }
 
-    /// Whether this system has a /proc that lists threads (Linux with /proc mounted).
-    static var isReadable: Bool { FileManager.default.fileExists(atPath: "/proc/self/task") }
+    /// Whether `root` is a /proc that lists threads (Linux with /proc mounted).
+    static func isReadable(root: String = "/proc") -> Bool { FileManager.default.fileExists(atPath: root + "/self/task") }
 
     /// Whether a /proc entry's name is a process ID (all ASCII digits).
     static func isProcessID(_ name: String) -> Bool {
