@@ -46,7 +46,7 @@ import Testing
                       "Introduction to GPSBabel ........................ xviii\nThe Problem: Too many formats",
                       "1 Building from source. ................ 1\nBrief history of internals ........ 1\n",
                       "2.15 The name structure . . . . . . . . 61 2.16 The usable characters",
-                      "Title ........\n143", "Preface ........ IV\nContents ........ xii\n", "7. Remedies ........ 12", "7. Remedies \u{2026}\u{2026}\u{2026} 12"] {
+                      "Title ........\n143", "Preface ........ IV\nContents ........ xii\n", "Index ........ ccclxxxviii\n", "7. Remedies ........ 12", "7. Remedies \u{2026}\u{2026}\u{2026} 12"] {
             #expect(ContentsEntries.isEntry(entry), "\(entry)")
         }
         #expect(ContentsEntries.isContents("1 Scope ........ 3\n2 Terms ........ 4\n3 Payment ........ 7\n"))

@@ -31,7 +31,7 @@ enum ContentsEntries {
     static func isPageNumber(_ text: some StringProtocol) -> Bool {
         let word = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if (1...4).contains(word.count) && word.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
-        guard (1...9).contains(word.count), word == word.lowercased() || word == word.uppercased() else { return false }
+        guard (1...11).contains(word.count), word == word.lowercased() || word == word.uppercased() else { return false }
         return word.lowercased().wholeMatch(of: /c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})/) != nil
     }
 
