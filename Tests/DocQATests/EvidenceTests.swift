@@ -137,6 +137,55 @@ import Testing
         #expect(notice.pageStart == 2 && notice.pageEnd == 2)
     }
 
+    /// A sentence just across the chunk boundary competes on its own (the answer often
+    /// ends the chunk before the one retrieved), at a discount, and only within
+    /// `neighbourReach` sentences of the chunk; it is offered once, never when another
+    /// retrieved chunk holds it, and never when the window may have cut it.
+    @Test func sentenceBesideTheChunkCanBeEvidence() throws {
+        let far = "The council may defer the election, said the draft of 1998."
+        let answer = "The council may defer the election for up to twelve weeks."
+        let between = "Members serve two years."
+        let chunkText = "Their intent to do so must be stated to the team. If anyone objects, the vote is held within two weeks."
+        let document = far + " " + answer + " " + between + " " + chunkText
+        let bytes = Array(document.utf8)
+        let chunkStart = bytes.count - chunkText.utf8.count
+        func retrieved(_ id: Int64, _ text: String, window: PassageWindow) -> RetrievedChunk {
+            let start = document.range(of: text).map { document.utf8.distance(from: document.startIndex, to: $0.lowerBound) } ?? 0
+            var chunk = hit(id, text, path: "/case/governance.txt", page: nil, byteStart: start)
+            chunk.chunk.documentId = 9
+            chunk.window = window
+            return chunk
+        }
+        let whole = PassageWindow(text: document, byteStart: 0)
+        func chosen(_ chunks: [RetrievedChunk], reach: Int = EvidenceSelector().neighbourReach) throws -> [EvidenceSentence] {
+            var selector = EvidenceSelector()
+            selector.neighbourReach = reach
+            selector.tokenBudget = 60
+            return try selector.select(
+                question: "For how long may the council defer the election?", from: chunks,
+                weights: ["council": 3, "defer": 3, "elect": 2], queryVector: nil, embed: nil,
+                countTokens: { $0.split(whereSeparator: \.isWhitespace).count }).flatMap { $0 }
+        }
+        let chunk = retrieved(1, chunkText, window: whole)
+        #expect(!(try chosen([chunk], reach: 0)).map(\.text).contains(answer))
+        let beside = try chosen([chunk])
+        #expect(beside.map(\.text).contains(answer), "two sentences away: \(beside.map(\.text))")
+        #expect(!beside.map(\.text).contains(far), "three sentences away: out of reach")
+
+        // The sentence between is a retrieved chunk of its own: the answer, beside both,
+        // is offered once.
+        let both = try chosen([chunk, retrieved(2, between, window: whole)])
+        #expect(both.filter { $0.text == answer }.count == 1, "\(both.map(\.text))")
+        #expect(Set(both.map(\.byteStart)).count == both.count, "a sentence offered twice: \(both.map(\.text))")
+
+        // A window that starts inside the answer's sentence has only its end: not offered.
+        let cutAt = document.utf8.count - (" up to twelve weeks. " + between + " " + chunkText).utf8.count
+        let cut = PassageWindow(text: String(decoding: bytes[cutAt...], as: UTF8.self), byteStart: cutAt)
+        let fromCut = try chosen([retrieved(1, chunkText, window: cut)])
+        #expect(!fromCut.contains { $0.text.contains("twelve weeks") }, "\(fromCut.map(\.text))")
+        #expect(chunkStart > cutAt)
+    }
+
     /// The passage retrieval ranked first gives its best sentence even when every
     /// sentence of another passage scores higher: retrieval judged the whole passage.
     @Test func firstPassageGivesItsBestSentenceFirst() throws {

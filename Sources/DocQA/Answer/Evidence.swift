@@ -34,7 +34,9 @@ public struct EvidenceSentence: Sendable, Equatable {
 /// question written as code ("%e", "gps_date") verbatim. The best are kept, with the
 /// sentence after each of the best few (an answer often continues a sentence that names
 /// the topic), the sentence after any that ends in a colon or stops short, and the short
-/// label or heading just before each (a list item's label).
+/// label or heading just before each (a list item's label). Sentences just outside the
+/// chunk, in its window and in no other retrieved chunk, compete too, at a small discount
+/// (`neighbourReach`).
 /// The best sentence of the passage retrieval ranked first is taken first (when it fits
 /// the budget on its own). Entries of a table of contents (`ContentsEntries`) are never
 /// taken: they name a section and answer nothing.
@@ -58,6 +60,20 @@ public struct EvidenceSelector {
     public var literalWeight = 0.2
     /// Whether a chosen sentence brings the short label or heading just before it.
     public var takesLabels = true
+    /// How many sentences of a chunk's window on each side of the chunk compete in their
+    /// own right (not only as continuations of a chosen sentence), when no retrieved chunk
+    /// holds them. An answer often sits just across a chunk boundary from the sentences
+    /// that name its topic ("The Steering Council may defer the Special Election for up
+    /// to twelve weeks." ends the chunk before the one retrieved). Measured on the eight
+    /// question sets (`eval --answers --evidence-only`, BENCHMARKS.md, "Sentences beside
+    /// the passage"): the sentences shown held the expected text for 288 questions with
+    /// none, 295 with one sentence (penalty 0.05), 297 with two (0.05), 294 with three
+    /// (0.05), 298 with two at 0.10, and 300 once a sentence that overlaps another
+    /// retrieved chunk, or may be cut, was left out (the form here).
+    public var neighbourReach = 2
+    /// Taken off the score of a sentence beside the chunk (`neighbourReach`): retrieval
+    /// did not read it, so it must beat the chunk's own sentences by this much.
+    public var neighbourPenalty = 0.10
     /// Sentences longer than this many characters are cut at `;` or line breaks.
     static let longSentence = 600
     /// A continuation (the sentences taken after a chosen one) shorter than this many
@@ -73,9 +89,15 @@ public struct EvidenceSelector {
         var position: Int          // index among the sentences of its chunk's window
         var range: Range<Int>      // UTF-8 offsets in the document's text
         var text: String
-        /// Whether the sentence overlaps the retrieved chunk itself; the others (from the
-        /// neighbours in its window) are only taken to continue a chosen sentence.
+        /// Whether the sentence overlaps the retrieved chunk itself (and no better-ranked
+        /// one); the others, from the neighbours in its window, are taken to continue a
+        /// chosen sentence, or on their own when `nearChunk`.
         var inChunk: Bool
+        /// A sentence of the window within `neighbourReach` of the chunk, not in any
+        /// retrieved chunk: scored like the chunk's own, less `neighbourPenalty`.
+        var nearChunk = false
+        /// The window's first sentence, when the window starts inside the document.
+        var mayBeCut = false
         var similarity = 0.0
         var termScore = 0.0
         var score = 0.0
@@ -87,7 +109,8 @@ public struct EvidenceSelector {
     /// Sentences are read from each chunk's window (`RetrievedChunk.window`) when it has
     /// one, so a sentence that a chunk boundary cuts is quoted whole and the sentence
     /// after it can be reached; each sentence is considered once, for the best-ranked
-    /// chunk it overlaps.
+    /// chunk it overlaps (one beside the chunks, for the best-ranked that has it within
+    /// `neighbourReach`).
     ///
     /// - Parameters:
     ///   - weights: key term (stemmed) → weight, e.g. inverse document frequency; terms
@@ -114,17 +137,18 @@ public struct EvidenceSelector {
                 let absolute = (window.byteStart + range.lowerBound)..<(window.byteStart + range.upperBound)
                 var inChunk = range.overlaps(core)
                 if inChunk { inChunk = seen.insert([hit.chunk.documentId, Int64(absolute.lowerBound)]).inserted }
-                candidates.append(Candidate(chunkIndex: index, position: position, range: absolute,
-                                            text: text, inChunk: inChunk))
+                candidates.append(Candidate(chunkIndex: index, position: position, range: absolute, text: text,
+                                            inChunk: inChunk, mayBeCut: position == 0 && window.byteStart > 0))
             }
         }
         guard candidates.contains(where: \.inChunk) else { return [] }
+        if neighbourReach > 0 { markNearChunk(&candidates, retrieved: retrieved) }
 
         let keyTerms = Terms.keyTerms(question, droppingQuestionWords: true)
         let shape = shapeWeight > 0 ? AnswerShape(question: question) : nil
         let literals = literalWeight > 0 ? Self.literals(in: question) : []
         let totalWeight = keyTerms.reduce(0) { $0 + (weights[$1] ?? 1) }
-        let scored = candidates.indices.filter { candidates[$0].inChunk }
+        let scored = candidates.indices.filter { candidates[$0].inChunk || candidates[$0].nearChunk }
         for index in scored {
             let terms = Set(Terms.keyTerms(candidates[index].text))
             let found = keyTerms.filter(terms.contains).reduce(0) { $0 + (weights[$1] ?? 1) }
@@ -143,7 +167,8 @@ public struct EvidenceSelector {
             let shaped = shape?.matches(text) == true ? shapeWeight : 0
             let lowered = literals.isEmpty ? "" : text.lowercased()
             let literal = literals.contains(where: lowered.contains) ? literalWeight : 0
-            candidates[index].score = candidates[index].similarity + termWeight * candidates[index].termScore + shaped + literal + rankPrior
+            let penalty = candidates[index].nearChunk ? neighbourPenalty : 0
+            candidates[index].score = candidates[index].similarity + termWeight * candidates[index].termScore + shaped + literal + rankPrior - penalty
         }
 
         // Best first; then add each sentence (and the one after the best few) while the
@@ -151,7 +176,9 @@ public struct EvidenceSelector {
         // best sentence ahead of all others: retrieval read the whole passage (its keywords,
         // its meaning, the hypothetical answer's), a sentence's score reads the sentence
         // alone, and the answer is often a plain sentence next to the ones that name the
-        // topic ("Produced Work" – a work … resulting from using … the Contents).
+        // topic ("Produced Work" – a work … resulting from using … the Contents). That best
+        // sentence may be one beside the passage when it beats all of the passage's own by
+        // more than `neighbourPenalty` (d48's "… for up to twelve weeks.").
         var ranked = scored.sorted { candidates[$0].score > candidates[$1].score }
         if let top = ranked.firstIndex(where: { candidates[$0].chunkIndex == 0 }) {
             ranked.insert(ranked.remove(at: top), at: 0)
@@ -216,6 +243,35 @@ public struct EvidenceSelector {
                                             chunkId: hit.chunkId, byteStart: range.lowerBound, byteEnd: range.upperBound,
                                             score: candidate.score, similarity: candidate.similarity)
                 }
+        }
+    }
+
+    /// Marks the window sentences within `neighbourReach` of their chunk's own sentences
+    /// that overlap no retrieved chunk and no sentence marked before: each is offered once,
+    /// for the best-ranked chunk that has it within reach. A window's first sentence is
+    /// left out when the window starts inside the document (it may be cut).
+    private func markNearChunk(_ candidates: inout [Candidate], retrieved: [RetrievedChunk]) {
+        var own: [Int: ClosedRange<Int>] = [:]  // chunk → positions of its own sentences
+        var taken: [Int64: [Range<Int>]] = [:]  // document → bytes of retrieved chunks and marked sentences
+        for hit in retrieved.map(\.chunk) {
+            taken[hit.documentId, default: []].append(hit.byteStart..<(hit.byteStart + hit.text.utf8.count))
+        }
+        for candidate in candidates where candidate.inChunk {
+            let position = candidate.position
+            own[candidate.chunkIndex] = own[candidate.chunkIndex].map {
+                min($0.lowerBound, position)...max($0.upperBound, position)
+            } ?? position...position
+        }
+        for index in candidates.indices where !candidates[index].inChunk && !candidates[index].mayBeCut {
+            let candidate = candidates[index]
+            guard let span = own[candidate.chunkIndex], !span.contains(candidate.position) else { continue }
+            let distance = candidate.position < span.lowerBound ? span.lowerBound - candidate.position
+                                                                : candidate.position - span.upperBound
+            let document = retrieved[candidate.chunkIndex].chunk.documentId
+            guard distance <= neighbourReach,
+                  !taken[document, default: []].contains(where: { $0.overlaps(candidate.range) }) else { continue }
+            taken[document, default: []].append(candidate.range)
+            candidates[index].nearChunk = true
         }
     }
 
