@@ -689,7 +689,18 @@ public final class IndexStore {
     /// text (their context, which holds the title and file name, is not counted), after
     /// the keyword index's stemming. A text with no word gives no counts.
     public func textChunkCounts(containing word: String) throws -> [Int64: Int] {
-        let query = Self.ftsQuery(for: word)
+        try textChunkCounts(matching: Self.ftsQuery(for: word))
+    }
+
+    /// As `textChunkCounts(containing:)`, for chunks whose text holds `words` side by side
+    /// in this order (an FTS5 phrase; "1.1" is the two words "1" "1", as the keyword index
+    /// reads it). No words give no counts.
+    public func textChunkCounts(containingPhrase words: [String]) throws -> [Int64: Int] {
+        let words = words.flatMap { $0.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init) }
+        return try textChunkCounts(matching: words.isEmpty ? "" : Self.ftsQuery(words: [words.joined(separator: " ")]))
+    }
+
+    private func textChunkCounts(matching query: String) throws -> [Int64: Int] {
         guard !query.isEmpty else { return [:] }
         let statement = try db.prepare("""
             SELECT c.document_id, count(*)

@@ -29,10 +29,13 @@ public struct NamedDocuments: Sendable, Equatable {
 
     /// The documents among `documents` that `question` names, or `nil` when it names none.
     ///
-    /// - Parameter textChunkCounts: for a word, how many chunks of each document contain it
-    ///   in their text.
+    /// - Parameters:
+    ///   - textChunkCounts: for a word, how many chunks of each document contain it in
+    ///     their text.
+    ///   - phraseChunkCounts: the same for words side by side, in this order.
     static func find(in question: String, documents: [StoredDocument],
-                     textChunkCounts: (String) throws -> [Int64: Int]) rethrows -> NamedDocuments? {
+                     textChunkCounts: (String) throws -> [Int64: Int],
+                     phraseChunkCounts: ([String]) throws -> [Int64: Int]) rethrows -> NamedDocuments? {
         let phrases = namePhrases(inQuestion: question)
         guard !phrases.isEmpty, documents.count > 1 else { return nil }
         // Only names that hold a candidate word somewhere are split into words: splitting
@@ -68,13 +71,20 @@ public struct NamedDocuments: Sendable, Equatable {
                 guard lift >= minimumLift else { return [] }
             }
             // (A word no chunk's text holds, only names do, names its documents outright.)
-            words.append(word)
             ownersOfWord[word] = owners
             return owners
         }
         // Each name of the question votes once, for the documents that carry most of its
         // words: "Creative Commons" votes for the two CC licences (ODbL's title has only
         // "Commons"), so its two words do not outvote a one-word name ("EUPL") beside it.
+        // A name whose words those documents' names mostly do not carry does not vote for
+        // them when the text of another searched document has the name's words side by
+        // side and theirs never does: "the Tax Technical Corrections Act" is in the tax
+        // instructions, not in the DMCA summary, though that title's "Act" is its own. "The
+        // Eclipse Public License" (whose "Public" and "License" are in too many titles to
+        // count) still votes, since its own text has the name; so does "the Perl Core
+        // Team", which no text has.
+        let searched = Set(documents.map(\.id))
         var votes = [Int](repeating: 0, count: documents.count)
         for phrase in phrases {
             var carried = [Int: Int]()
@@ -82,7 +92,13 @@ public struct NamedDocuments: Sendable, Equatable {
                 for owner in try owners(of: word) { carried[owner, default: 0] += 1 }
             }
             guard let most = carried.values.max() else { continue }
-            for (owner, count) in carried where count == most { votes[owner] += 1 }
+            let voters = carried.filter { $0.value == most }.map(\.key)
+            if 2 * most < phrase.count {
+                let writers = try phraseChunkCounts(phrase).keys.filter(searched.contains)
+                if !writers.isEmpty, !voters.contains(where: { writers.contains(documents[$0].id) }) { continue }
+            }
+            for word in phrase where ownersOfWord[word]?.isEmpty == false && !words.contains(word) { words.append(word) }
+            for owner in voters { votes[owner] += 1 }
         }
         guard let most = votes.max(), most > 0 else { return nil }
         var named = votes.indices.filter { votes[$0] == most }

@@ -126,7 +126,8 @@ public struct Retriever {
         var documents = try store.documents()
         if let allowed { documents.removeAll { !allowed.contains($0.id) } }
         return try NamedDocuments.find(in: question, documents: documents,
-                                       textChunkCounts: { try store.textChunkCounts(containing: $0) })
+                                       textChunkCounts: { try store.textChunkCounts(containing: $0) },
+                                       phraseChunkCounts: { try store.textChunkCounts(containingPhrase: $0) })
     }
 
     /// The ids of the documents `filter` and `documentIDs` let through; `nil` for all.
