@@ -618,6 +618,25 @@ import Testing
         #expect(abs(try verifier.score(question: "How long does a party have to cure a material breach?", evidence: breach) - answering) < 0.01)
     }
 
+    /// A question answered by yes or no is asked whether the text settles it, either way:
+    /// asked whether the text answers it, the model answers the question itself, and a
+    /// sentence that says no scored below the bar (the real set's p07, 0.40).
+    @Test func verifierAsksWhetherTheTextSettlesAYesNoQuestion() throws {
+        let model = try LlamaModel(path: TestModels.defaultChatModelPath)
+        let verifier = try AnswerVerifier(model: model)
+        let question = "If a Debian volunteer has been handed a task but no longer wants to do it, "
+            + "does Debian's constitution oblige them to finish it anyway?"
+        let saysNo = "A person who does not want to do a task which has been delegated or assigned to them does not need to do it."
+        let settles = try verifier.score(question: question, evidence: saysNo)
+        #expect(abs(try verifier.score(question: question, evidence: saysNo, form: .settles) - settles) < 0.01)
+        let answers = try verifier.score(question: question, evidence: saysNo, form: .answers)
+        #expect(settles >= NotFoundPolicy().minimumAnswersQuestionOnRetry, "\(settles)")
+        #expect(answers < settles, "\(answers) \(settles)")
+        let elsewhere = "The voting period is 2 weeks, but may be varied by up to 1 week by the Project Leader."
+        let nearMiss = try verifier.score(question: "Can I sign off my Git patches with a pseudonym?", evidence: elsewhere)
+        #expect(nearMiss < NotFoundPolicy().minimumAnswersQuestionOnRetry, "\(nearMiss)")
+    }
+
     /// Answer sentences whose facts are not in the passage they cite are flagged.
     @Test func unsupportedSentencesAreFlagged() {
         let source = Source(number: 1, chunk: hit(1, "The cap is $750,000.").chunk, text: "The cap is $750,000 in the aggregate.")

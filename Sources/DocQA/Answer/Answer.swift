@@ -62,7 +62,8 @@ public struct AnswerCheck: Sendable, Equatable {
     /// Sentences of the answer whose cited source does not contain their facts.
     public var unsupportedSentences: [String]
     /// The chat model's probability (0–1) that the sentences the answer rests on answer
-    /// the question (`AnswerVerifier`); nil when not asked.
+    /// the question (for a yes/no question: settle it either way; `AnswerVerifier`); nil
+    /// when not asked.
     public var answersQuestion: Double? = nil
     /// The documents the question names, when it names some (see `NamedDocuments`).
     public var namedDocuments: NamedDocuments? = nil

@@ -12,7 +12,8 @@ import Foundation
 /// - when the question names documents ("under the Apache License"): does the answer
 ///   come from one of them, not from a sibling that says something similar?
 /// - do the sentences the answer rests on answer the question? The chat model is asked
-///   yes or no (`AnswerVerifier`), and its probability of "yes" is held to a threshold;
+///   yes or no (`AnswerVerifier`; for a yes/no question, whether they settle it either
+///   way), and its probability of "yes" is held to a threshold;
 /// - (off by measurement) is the sentence that holds the facts about the question
 ///   (cosine similarity between the quoted evidence and the question)?
 public struct NotFoundPolicy: Sendable, Equatable {
