@@ -696,7 +696,7 @@ public final class IndexStore {
     /// in this order (an FTS5 phrase; "1.1" is the two words "1" "1", as the keyword index
     /// reads it). No words give no counts.
     public func textChunkCounts(containingPhrase words: [String]) throws -> [Int64: Int] {
-        let words = words.flatMap { $0.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init) }
+        let words = words.flatMap { Self.wordRuns(in: $0).map(String.init) }
         return try textChunkCounts(matching: words.isEmpty ? "" : Self.ftsQuery(words: [words.joined(separator: " ")]))
     }
 
@@ -725,13 +725,18 @@ public final class IndexStore {
     static func queryWords(in text: String) -> [String] {
         var seen = Set<String>()
         var words: [String] = []
-        for word in text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+        for word in wordRuns(in: text) {
             let word = String(word)
             guard seen.insert(word.lowercased()).inserted else { continue }
             words.append(word)
             if words.count == maximumQueryWords { break }
         }
         return words
+    }
+
+    /// The runs of letters and digits in `text`, as the keyword index reads words.
+    static func wordRuns(in text: some StringProtocol) -> [Substring] {
+        Substring(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) })
     }
 
     /// The literals of `text` whose words must stand together, each as its words joined by
