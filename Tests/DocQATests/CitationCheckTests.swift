@@ -49,6 +49,27 @@ import Testing
         #expect(!CitationCheck.isSupported("Under Django 5.2's rules, the cap on the request body.", by: policy, question: asked))
     }
 
+    /// An amount of money in the answer must be money in the source, not a page, chapter
+    /// or section that happens to carry its digits.
+    @Test func moneyInTheAnswerMustBeMoneyInTheSource() {
+        let chapter = "Chapter 21: Free Software Directory"
+        let question = "Above what donation amount does a GNU package publicly thank the donor?"
+        #expect(!CitationCheck.isSupported("Above $21, a GNU package publicly thanks the donor.", by: chapter, question: question))
+        #expect(CitationCheck.isSupported("Chapter 21 covers the Free Software Directory.", by: chapter))
+        // Written with a sign in one and a code or name in the other, it is the same amount.
+        let bounty = "The typical reward for a Medium severity issue was 2,400 USD in 2022."
+        #expect(CitationCheck.isSupported("The typical reward for a Medium issue was $2,400.", by: bounty))
+        #expect(CitationCheck.isSupported("Remedies of 1000 U.S. dollars per account are available.",
+                                          by: "Remedies of $1000/account are available."))
+        // A table that gives the currency in its header holds the amount as a number.
+        #expect(CitationCheck.isSupported("The filing fee is $350.", by: "Fees (USD)\nFiling fee 350\nAppeal fee 505"))
+        #expect(CitationCheck.moneyAmounts(in: "fees of EUR 40 and £1,250.50, or 5 million euros") == ["40", "125050", "5"])
+        // An amount the question states is the question's, not a claim to check.
+        #expect(CitationCheck.isSupported("For $400,000 in sponsorship the fee is 9%.",
+                                          by: "The G&A fee shall equal 9% of gross receipts.",
+                                          question: "OVS raised $400,000 in sponsorship. What fee does it pay?"))
+    }
+
     /// The model's citations are checked; with none, the best-matching source is attributed.
     @Test func answerCitationsAreCheckedAndFallBackToTheBestMatch() {
         func chunk(_ id: Int64, _ text: String, page: Int) -> ChunkHit {

@@ -50,8 +50,32 @@ enum CitationCheck {
         // occur apart in the source.
         let newNumbers = numbers(in: claim).subtracting(numbers(in: question))
         guard newNumbers.isSubset(of: numbers(in: source)) else { return false }
+        // An amount of money must be money in the source too: "$21" is not "Chapter 21". A
+        // source that writes its currency apart from the figures ("Fee (USD)" over a table's
+        // column) only needs to hold the number.
+        let newMoney = moneyAmounts(in: claim).subtracting(moneyAmounts(in: question))
+        if !newMoney.isEmpty, !newMoney.isSubset(of: moneyAmounts(in: source)),
+           !(mentionsMoney(source) && newMoney.isSubset(of: numbers(in: source))) {
+            return false
+        }
         guard !newWords.isEmpty else { return !newNumbers.isEmpty }
         return support(of: claim, in: source, question: question) >= 0.5
+    }
+
+    /// The amounts of money written in `text`, digits only as `numbers(in:)` gives them:
+    /// a number after a currency sign or code ("$1,000", "US$ 5", "EUR 40") or before a
+    /// currency code or name ("2,400 USD", "10 dollars", "5 million euros").
+    static func moneyAmounts(in text: some StringProtocol) -> Set<String> {
+        let before = #/(?:[$€£¥]|\b(?:US\$|USD|EUR|GBP|CHF|JPY|CAD|AUD)\s?)\s?(\d(?:[\d,.]*\d)?)/#
+        let after = #/(\d(?:[\d,.]*\d)?)\s?(?:(?:thousand|million|billion)\s)?(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|(?:U\.S\. )?[Dd]ollars?|[Ee]uros?|[Pp]ounds? sterling|[Ff]rancs?|[Yy]en)\b/#
+        let text = String(text)
+        let written = text.matches(of: before).map(\.output.1) + text.matches(of: after).map(\.output.1)
+        return Set(written.map { String($0.filter(\.isNumber)) })
+    }
+
+    /// Whether `text` names a currency anywhere: a sign, a code or a currency's name.
+    static func mentionsMoney(_ text: some StringProtocol) -> Bool {
+        String(text).contains(#/[$€£¥]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|[Dd]ollars?|[Ee]uros?|[Pp]ounds? sterling|[Ff]rancs?)\b/#)
     }
 
     /// The numbers written in `text`, digits only ("$1,962,310.00" gives "196231000",
