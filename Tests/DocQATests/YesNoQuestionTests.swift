@@ -81,4 +81,20 @@ import Testing
         #expect(!YesNoQuestion.restates("No, it is twelve months.", question: "Is the warranty period 24 months?"), "in words too")
         #expect(!YesNoQuestion.restates("No, twenty-one days [1].", question: "Is the cure period 30 days?"))
     }
+
+    /// An answer to a question other than yes or no must name something of its own: a word,
+    /// a number (however short) or a quoted term.
+    @Test func anAnswerThatNamesNothingIsARestatement() {
+        let mail = "To what postal address do I mail a signed Slurm contributor agreement?"
+        #expect(Answerer.namesNothing("To mail a signed Slurm contributor agreement, you should mail it to [2].", question: mail))
+        let when = "When did the Apache Software Foundation acquire the SpamAssassin trademark?"
+        #expect(Answerer.namesNothing("The Apache Software Foundation acquired the trademark.", question: when))
+        #expect(!Answerer.namesNothing("The Apache Software Foundation acquired the trademark in 2004.", question: when))
+        // A quoted term names something though its words are the question's.
+        let term = "What does LGPLv3 call the work produced by combining or linking an Application with the Library?"
+        #expect(Answerer.namesNothing("LGPLv3 calls the work produced by combining an Application with the Library.", question: term))
+        #expect(!Answerer.namesNothing("LGPLv3 calls it a \"Combined Work\".", question: term))
+        // Two letters are a name too.
+        #expect(!Answerer.namesNothing("CA [1]", question: "In which state is the venue?"))
+    }
 }

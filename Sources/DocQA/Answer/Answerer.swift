@@ -277,6 +277,9 @@ public final class Answerer {
             // Set aside before the yes/no check: there is nothing of the passages to score.
             reason = "The model's answer only restates the question; it names nothing from the passages."
         }
+        if reason == nil, policy.enabled, !YesNoQuestion.matches(question), Self.namesNothing(text, question: question) {
+            reason = "The model's answer only restates the question; it names nothing from the passages."
+        }
         if reason == nil, minimumScore > 0, let verifier = try answerVerifier() {
             let checkStart = ContinuousClock.now
             let cited = Set(citations.map(\.source))
@@ -290,6 +293,22 @@ public final class Answerer {
             reason = policy.declineAfterVerifying(score: score, minimum: minimumScore)
         }
         return (text, citations, evidence, reason)
+    }
+
+    /// Whether `answer` names nothing that `question` did not: no word of its own (in
+    /// figures, in letters, or however short: "CA"), and no quoted term (“Combined Work”
+    /// for "what does the licence call the work made by combining …?", whose words the
+    /// question holds). Such an answer cannot say what a question other than yes or no
+    /// asks for: "To mail a signed agreement, you should mail it to [2]." for "to what
+    /// postal address do I mail it?", "The Foundation acquired the trademark." for "when
+    /// did it acquire the trademark?". Citation marks are not words of the answer.
+    static func namesNothing(_ answer: String, question: String) -> Bool {
+        let text = answer.replacing(CitationCheck.citation, with: " ")
+        guard !text.contains(where: { "\"“”`".contains($0) }) else { return false }
+        let askedTerms = Set(Terms.keyTerms(question))
+        let askedWords = Set(Terms.words(question))
+        if Terms.keyWords(text).contains(where: { !askedTerms.contains($0.term) }) { return false }
+        return !Terms.words(text).contains { !Terms.stopWords.contains($0) && !askedWords.contains($0) && $0.count < 3 }
     }
 
     /// The answer with its numbers, dates, bounds and settings written as its sources write
