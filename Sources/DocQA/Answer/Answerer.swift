@@ -273,11 +273,12 @@ public final class Answerer {
         result.check.evidenceCoverage = NotFoundPolicy.coverage(of: question, in: evidence.map(\.text),
                                                                 weights: pending.retrieval.termWeights).0
         var reason = policy.declineAfterAnswering(text: text, citations: citations, check: result.check)
-        if reason == nil, rejectsRestatement, YesNoQuestion.restates(text, question: question) {
-            // Set aside before the yes/no check: there is nothing of the passages to score.
-            reason = "The model's answer only restates the question; it names nothing from the passages."
-        }
-        if reason == nil, policy.enabled, !YesNoQuestion.matches(question), Self.namesNothing(text, question: question) {
+        // Set aside before the yes/no check: there is nothing of the passages to score. A
+        // yes/no answer may add only "yes" or "no"; any other must name something new.
+        let restatement = YesNoQuestion.matches(question)
+            ? rejectsRestatement && YesNoQuestion.restates(text, question: question)
+            : policy.enabled && Self.namesNothing(text, question: question)
+        if reason == nil, restatement {
             reason = "The model's answer only restates the question; it names nothing from the passages."
         }
         if reason == nil, minimumScore > 0, let verifier = try answerVerifier() {
