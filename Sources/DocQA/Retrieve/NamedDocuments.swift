@@ -77,13 +77,14 @@ public struct NamedDocuments: Sendable, Equatable {
         // Each name of the question votes once, for the documents that carry most of its
         // words: "Creative Commons" votes for the two CC licences (ODbL's title has only
         // "Commons"), so its two words do not outvote a one-word name ("EUPL") beside it.
-        // A name whose words those documents' names mostly do not carry does not vote for
-        // them when the text of another searched document has the name's words side by
-        // side and theirs never does: "the Tax Technical Corrections Act" is in the tax
-        // instructions, not in the DMCA summary, though that title's "Act" is its own. "The
-        // Eclipse Public License" (whose "Public" and "License" are in too many titles to
-        // count) still votes, since its own text has the name; so does "the Perl Core
-        // Team", which no text has.
+        // A name of which those documents' names carry at most half the words (words of
+        // letters only: "1.1" in "Mozilla Public License 1.1" is a version, not a word) does
+        // not vote for them when the text of another searched document has the name's words
+        // side by side and theirs never does: "the Tax Technical Corrections Act" is in the
+        // tax instructions, not in the DMCA summary, though that title's "Act" is its own;
+        // "the Root Group" is not the LLVM Security Group's. "The Eclipse Public License"
+        // (whose "Public" and "License" are in too many titles to count) still votes, since
+        // its own text has the name; so does "the Perl Core Team", which no text has.
         let searched = Set(documents.map(\.id))
         var votes = [Int](repeating: 0, count: documents.count)
         for phrase in phrases {
@@ -93,7 +94,7 @@ public struct NamedDocuments: Sendable, Equatable {
             }
             guard let most = carried.values.max() else { continue }
             let voters = carried.filter { $0.value == most }.map(\.key)
-            if 2 * most < phrase.count {
+            if 2 * most <= phrase.filter({ $0.allSatisfy(\.isLetter) }).count {
                 let writers = try phraseChunkCounts(phrase).keys.filter(searched.contains)
                 if !writers.isEmpty, !voters.contains(where: { writers.contains(documents[$0].id) }) { continue }
             }
