@@ -178,6 +178,7 @@ enum JSONOutput {
         return [
             ("retryDraft", .string(retry)),
             ("retryAnswersQuestion", answer.check.retryAnswersQuestion.map(JSON.double) ?? .null),
+            ("retryEvidenceCoverage", answer.check.retryEvidenceCoverage.map(JSON.double) ?? .null),
             ("retryDeclineReason", answer.check.retryDeclineReason.map(JSON.string) ?? .null),
             ("firstDraft", answer.check.firstDraft.map(JSON.string) ?? .null),
             ("firstDeclineReason", answer.check.firstDeclineReason.map(JSON.string) ?? .null),

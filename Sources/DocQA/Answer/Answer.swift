@@ -75,6 +75,8 @@ public struct AnswerCheck: Sendable, Equatable {
     /// reason; when it was kept, the first try's text and reason.
     public var retryDraft: String? = nil
     public var retryAnswersQuestion: Double? = nil
+    /// The second try's `evidenceCoverage`.
+    public var retryEvidenceCoverage: Double? = nil
     public var retryDeclineReason: String? = nil
     public var firstDraft: String? = nil
     public var firstDeclineReason: String? = nil

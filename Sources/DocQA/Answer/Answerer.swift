@@ -230,11 +230,13 @@ public final class Answerer {
                                    minimumScore: policy.minimumAnswersQuestionOnRetry, result: &retried)
             result.check.retryDraft = second.text
             result.check.retryAnswersQuestion = retried.check.answersQuestion
+            result.check.retryEvidenceCoverage = retried.check.evidenceCoverage
             result.check.retryDeclineReason = second.reason
             result.timings.retrySeconds = retryStart.duration(to: .now).inSeconds
             if second.reason == nil {
                 retried.check.retryDraft = second.text
                 retried.check.retryAnswersQuestion = retried.check.answersQuestion
+                retried.check.retryEvidenceCoverage = retried.check.evidenceCoverage
                 retried.check.firstDraft = judged.text
                 retried.check.firstDeclineReason = judged.reason
                 retried.timings.retrySeconds = result.timings.retrySeconds
