@@ -602,6 +602,20 @@ import Testing
         #expect(policy.declineAfterVerifying(score: 0.1) == nil)
     }
 
+    /// A quoting second try is held to the retry's higher bar unless the quote carries at
+    /// least `quoteCoverageForFirstBar` of the question's key terms; then to the first
+    /// answer's bar (the sixth set's g57: "NASA cannot warrant …", 0.485, coverage 0.51).
+    @Test func aQuoteThatCarriesTheQuestionsTermsGetsTheFirstBar() {
+        var policy = NotFoundPolicy()
+        #expect(policy.minimumAnswersQuestionOnRetry(evidenceCoverage: 0.18) == 0.5)
+        #expect(policy.minimumAnswersQuestionOnRetry(evidenceCoverage: 0.3) == 0.47)
+        #expect(policy.minimumAnswersQuestionOnRetry(evidenceCoverage: 0.51) == 0.47)
+        #expect(policy.declineAfterVerifying(score: 0.485, minimum: policy.minimumAnswersQuestionOnRetry(evidenceCoverage: 0.51)) == nil)
+        #expect(policy.declineAfterVerifying(score: 0.485, minimum: policy.minimumAnswersQuestionOnRetry(evidenceCoverage: 0.18)) != nil)
+        policy.quoteCoverageForFirstBar = 1.01
+        #expect(policy.minimumAnswersQuestionOnRetry(evidenceCoverage: 1) == 0.5)
+    }
+
     /// The 1.5B model's yes/no: sentences that answer the question score high; sentences
     /// on the same subject that answer another question score low.
     @Test func verifierTellsAnsweringEvidenceFromNearMisses() throws {

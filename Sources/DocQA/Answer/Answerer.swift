@@ -219,7 +219,8 @@ public final class Answerer {
         let yesNo = try policy.enabled && policy.quotesForYesNoQuestions && policy.minimumAnswersQuestionOnRetry > 0
             && YesNoQuestion.matches(question) && answerVerifier() != nil
         var judged = try judge(generation.text, question: question, pending: pending,
-                               minimumScore: policy.minimumAnswersQuestion, rejectsRestatement: yesNo, result: &result)
+                               minimumScore: { [policy] _ in policy.minimumAnswersQuestion }, rejectsRestatement: yesNo,
+                               result: &result)
         if judged.reason != nil, policy.retriesWithQuote || yesNo, !shouldStop() {
             // A second try, asking for the passage's own words: a verbatim sentence is
             // supported by construction, so what decides is whether it answers the question.
@@ -227,7 +228,7 @@ public final class Answerer {
             let retry = try generateQuote(pending)
             var retried = result
             let second = try judge(retry.text, question: question, pending: pending,
-                                   minimumScore: policy.minimumAnswersQuestionOnRetry, result: &retried)
+                                   minimumScore: policy.minimumAnswersQuestionOnRetry(evidenceCoverage:), result: &retried)
             result.check.retryDraft = second.text
             result.check.retryAnswersQuestion = retried.check.answersQuestion
             result.check.retryEvidenceCoverage = retried.check.evidenceCoverage
@@ -258,7 +259,8 @@ public final class Answerer {
 
     /// The model's raw text cleaned, cited and checked: the decline reason is nil when
     /// every check passes. Fills `result.check` with what the checks measured.
-    private func judge(_ raw: String, question: String, pending: PendingAnswer, minimumScore: Double,
+    /// `minimumScore` gives the yes/no check's bar for the answer's evidence coverage (0: not asked).
+    private func judge(_ raw: String, question: String, pending: PendingAnswer, minimumScore: (Double) -> Double,
                        rejectsRestatement: Bool = false, result: inout Answer) throws
         -> (text: String, citations: [Citation], evidence: [EvidenceSentence], reason: String?) {
         let sources = result.sources
@@ -283,7 +285,8 @@ public final class Answerer {
         if reason == nil, restatement {
             reason = "The model's answer only restates the question; it names nothing from the passages."
         }
-        if reason == nil, minimumScore > 0, let verifier = try answerVerifier() {
+        let minimum = minimumScore(result.check.evidenceCoverage)
+        if reason == nil, minimum > 0, let verifier = try answerVerifier() {
             let checkStart = ContinuousClock.now
             let cited = Set(citations.map(\.source))
             let quoted = evidence.isEmpty
@@ -293,7 +296,7 @@ public final class Answerer {
                                            evidence: (quoted.isEmpty ? sources.prefix(1).map(\.text) : quoted).joined(separator: " "))
             result.check.answersQuestion = score
             result.timings.checkSeconds += checkStart.duration(to: .now).inSeconds
-            reason = policy.declineAfterVerifying(score: score, minimum: minimumScore)
+            reason = policy.declineAfterVerifying(score: score, minimum: minimum)
         }
         return (text, citations, evidence, reason)
     }
